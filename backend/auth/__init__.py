@@ -1,0 +1,1 @@
+"""Bearer token verification, compatible with Better Auth. Knows nothing of the database."""

@@ -1,0 +1,64 @@
+"""The dependencies routes declare, once each, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
+
+from backend.auth.jwt import MISSING_MESSAGE, AuthError, is_asymmetric, read_header, verify_token
+from backend.db import Database
+from backend.errors import ForbiddenError, UnsupportedMediaError
+
+# Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
+bearer_scheme = HTTPBearer(auto_error=False, description="A Better Auth JWT (HS256 or JWKS-signed)")
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+async def get_token_user(request: Request, _: Annotated[object, Depends(bearer_scheme)]) -> str:
+    """The user id of a valid `Authorization: Bearer` token, else 401 (FR-001, FR-002, FR-004)."""
+    token = bearer_token(request.headers.get("authorization"))
+    header = read_header(token)
+    auth = request.app.state.auth
+    if is_asymmetric(header):  # may fetch the JWKS: keep it off the event loop
+        return await run_in_threadpool(verify_token, token, auth.config, auth.keys, header)
+    return verify_token(token, auth.config, auth.keys, header)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (scheme case-insensitive)."""
+    if not authorization or not authorization.strip():
+        raise AuthError("missing", MISSING_MESSAGE)
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        raise AuthError("malformed")
+    return token
+
+
+TokenUser = Annotated[str, Depends(get_token_user)]
+UserIdPath = Annotated[str, Path(description="The user the path names; must be the token's user")]
+
+
+def get_current_user(user_id: UserIdPath, token_user: TokenUser) -> str:
+    """The authenticated user, who must be the one the path names (FR-003, EC-7)."""
+    if user_id != token_user:
+        raise ForbiddenError
+    return token_user
+
+
+def require_json(request: Request) -> None:
+    """Bodies must be JSON: anything else is a malformed request (400)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaError
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+CurrentUser = Annotated[str, Depends(get_current_user)]
+JsonContent = Annotated[None, Depends(require_json)]

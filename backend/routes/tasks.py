@@ -1,0 +1,96 @@
+"""The six locked endpoints under `/api/{user_id}/tasks` (FR-014)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from sqlalchemy import Row
+
+from backend import crud
+from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
+from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
+
+NOT_FOUND = "Task not found"
+
+_errors = {
+    401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
+    403: {"model": ErrorResponse, "description": "The path names another user"},
+    503: {"model": ErrorResponse, "description": "Database unavailable; retry after `Retry-After`"},
+}
+_bad_body = {400: {"model": ErrorResponse, "description": "Malformed JSON or not JSON"}}
+_not_found = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
+
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors)
+
+TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The task's id")]
+
+
+@router.get("", response_model=list[TaskPublic])
+async def list_tasks(
+    user_id: CurrentUser,
+    db: DatabaseDep,
+    response: Response,
+    status_filter: Annotated[TaskStatus, Query(alias="status")] = "all",
+    sort: TaskSort = "created",
+    limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Any:
+    """List the user's tasks, oldest first by default (ties by id); total in `X-Total-Count`."""
+    rows, total = await crud.list_tasks(
+        db, user_id, status=status_filter, sort=sort, limit=limit, offset=offset
+    )
+    response.headers["X-Total-Count"] = str(total)
+    return rows
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=TaskPublic, responses=_bad_body
+)
+async def create_task(
+    user_id: CurrentUser, db: DatabaseDep, _: JsonContent, data: TaskCreate, response: Response
+) -> Any:
+    """Create a task owned by the token's user; `Location` names it."""
+    row = await crud.create_task(db, user_id, data)
+    response.headers["Location"] = f"/api/{user_id}/tasks/{row.id}"
+    return row
+
+
+@router.get("/{task_id}", response_model=TaskPublic, responses=_not_found)
+async def get_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Any:
+    """One of the user's tasks."""
+    return _found(await crud.get_task(db, user_id, task_id))
+
+
+@router.put("/{task_id}", response_model=TaskPublic, responses=_not_found | _bad_body)
+async def update_task(
+    user_id: CurrentUser, db: DatabaseDep, task_id: TaskId, _: JsonContent, data: TaskUpdate
+) -> Any:
+    """Change any of title, description and completed."""
+    return _found(await crud.update_task(db, user_id, task_id, data.changes()))
+
+
+@router.delete(
+    "/{task_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=_not_found,
+)
+async def delete_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
+    """Delete the task for good."""
+    if not await crud.delete_task(db, user_id, task_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch("/{task_id}/complete", response_model=TaskPublic, responses=_not_found)
+async def toggle_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Any:
+    """Flip `completed`."""
+    return _found(await crud.toggle_task(db, user_id, task_id))
+
+
+def _found(row: Row[Any] | None) -> Row[Any]:
+    """The task, or 404 whether it is missing or someone else's (existence is not revealed)."""
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+    return row

@@ -1,0 +1,132 @@
+"""All configuration, read from the environment and `.env` files (FR-020, SC-010)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from backend.database_url import normalise_database_url
+
+ENV_FILES = (".env", "backend/.env")
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it and never shows its value."""
+
+
+class Settings(BaseSettings):
+    """The service's settings. Build one with `load_settings()`."""
+
+    model_config = SettingsConfigDict(
+        env_file=ENV_FILES,
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    better_auth_secret: SecretStr = Field(min_length=32)
+    better_auth_url: str = "http://localhost:3000"
+    better_auth_jwks_url: str | None = None
+    database_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEON_DATABASE_URL", "DATABASE_URL")
+    )
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway_seconds: float = Field(default=10, ge=0, le=300)
+    jwks_timeout_seconds: float = Field(default=3, gt=0, le=30)
+    jwks_cache_seconds: float = Field(default=300, ge=0)
+    jwks_refetch_seconds: float = Field(default=5, ge=0)
+
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout_seconds: float = Field(default=2, gt=0, le=60)
+    db_pool_recycle_seconds: int = Field(default=240, ge=1)
+    db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    db_statement_timeout_seconds: float = Field(default=5, gt=0, le=300)
+    db_prepare_threshold: int | None = Field(default=5, ge=0)
+
+    embedded_db_dir: Path = Path(".data/postgres")
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @field_validator("better_auth_url", "better_auth_jwks_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http(s) URL such as http://localhost:3000")
+        return value.rstrip("/")
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _driver_url(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            return normalise_database_url(value) if value.strip() else None
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @cached_property
+    def frontend_origin(self) -> str:
+        """The origin (scheme://host[:port]) of `BETTER_AUTH_URL`."""
+        parts = urlsplit(self.better_auth_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @cached_property
+    def allowed_origins(self) -> list[str]:
+        """CORS origins: the frontend first, then `CORS_ORIGINS`."""
+        return list(dict.fromkeys([self.frontend_origin, *self.cors_origins]))
+
+    @cached_property
+    def jwks_url(self) -> str:
+        return self.better_auth_jwks_url or f"{self.better_auth_url}/api/auth/jwks"
+
+    @cached_property
+    def expected_issuer(self) -> str:
+        return self.jwt_issuer or self.better_auth_url
+
+    @cached_property
+    def expected_audience(self) -> str:
+        return self.jwt_audience or self.better_auth_url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise `SettingsError` with one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error)) from None
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Name each bad variable and what is wrong, never the value it holds."""
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else "settings"
+        variable = "NEON_DATABASE_URL" if field == "database_url" else field.upper()
+        message = "is required" if item["type"] == "missing" else item["msg"]
+        lines.append(f"Configuration error: {variable} {message.removeprefix('Value error, ')}")
+    return "\n".join(lines)

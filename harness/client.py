@@ -1,0 +1,45 @@
+"""A small API client speaking for one user, as the frontend does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class TodoClient:
+    """Calls `/api/{user_id}/tasks` with a Bearer token (or none, or another user's path)."""
+
+    def __init__(self, base_url: str, user_id: str, token: str | None, **client_options: Any):
+        self.user_id = user_id
+        self.token = token
+        self.http = httpx.Client(base_url=base_url, timeout=30, **client_options)
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        token = token if token is not None else self.token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def path(self, task_id: int | None = None, user_id: str | None = None) -> str:
+        base = f"/api/{user_id or self.user_id}/tasks"
+        return base if task_id is None else f"{base}/{task_id}"
+
+    def list(self, **params: Any) -> httpx.Response:
+        return self.http.get(self.path(), params=params, headers=self.headers())
+
+    def create(self, title: str = "Buy groceries", **fields: Any) -> httpx.Response:
+        return self.http.post(self.path(), json={"title": title, **fields}, headers=self.headers())
+
+    def get(self, task_id: int) -> httpx.Response:
+        return self.http.get(self.path(task_id), headers=self.headers())
+
+    def update(self, task_id: int, **fields: Any) -> httpx.Response:
+        return self.http.put(self.path(task_id), json=fields, headers=self.headers())
+
+    def toggle(self, task_id: int) -> httpx.Response:
+        return self.http.patch(self.path(task_id) + "/complete", headers=self.headers())
+
+    def delete(self, task_id: int) -> httpx.Response:
+        return self.http.delete(self.path(task_id), headers=self.headers())
+
+    def close(self) -> None:
+        self.http.close()
