@@ -16,10 +16,21 @@ def run_migrations_online() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url") or _configured_url()
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()
+
+
+def _configured_url() -> str:
+    """For the `alembic` command line: the service's own `NEON_DATABASE_URL`."""
+    from backend.settings import load_settings
+
+    database_url = load_settings().database_url
+    if database_url is None:
+        raise SystemExit("Set NEON_DATABASE_URL (or DATABASE_URL) to run alembic directly.")
+    return database_url.get_secret_value()
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
