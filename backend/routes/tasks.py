@@ -16,9 +16,13 @@ NOT_FOUND = "Task not found"
 _errors = {
     401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
     403: {"model": ErrorResponse, "description": "The path names another user"},
+    500: {"model": ErrorResponse, "description": "Unexpected error (generic message)"},
     503: {"model": ErrorResponse, "description": "Database unavailable; retry after `Retry-After`"},
 }
-_bad_body = {400: {"model": ErrorResponse, "description": "Malformed JSON or not JSON"}}
+_bad_body = {
+    400: {"model": ErrorResponse, "description": "Malformed JSON or not JSON"},
+    413: {"model": ErrorResponse, "description": "Body over 64 KiB"},
+}
 _not_found = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors)
