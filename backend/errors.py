@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -24,11 +27,30 @@ class UnsupportedMediaError(Exception):
     """A request body that is not JSON (400)."""
 
 
-def install_error_handlers(app: FastAPI) -> None:
+Authorize = Callable[[Request], Awaitable[str]]
+
+
+def install_error_handlers(app: FastAPI, authorize: Authorize) -> None:
+    """Register every handler; `authorize` runs the token and path-user checks on demand."""
+
+    async def invalid_request(request: Request, error: Exception) -> JSONResponse:
+        """FastAPI parses a JSON body before any dependency runs, so a malformed body would
+        answer 400 before the token is looked at: check access first (401 and 403 win)."""
+        assert isinstance(error, RequestValidationError)
+        if any(problem["type"] == "json_invalid" for problem in error.errors()):
+            try:
+                await authorize(request)
+            except AuthError as denied:
+                return await _auth_failed(request, denied)
+            except ForbiddenError as denied:
+                return await _forbidden(request, denied)
+            return _detail(400, MALFORMED_JSON_MESSAGE)
+        return _detail(422, [_public(problem) for problem in error.errors()])
+
     app.add_exception_handler(AuthError, _auth_failed)
     app.add_exception_handler(ForbiddenError, _forbidden)
     app.add_exception_handler(UnsupportedMediaError, _not_json)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
     app.add_exception_handler(HTTPException, _http_error)
 
@@ -53,14 +75,6 @@ async def _not_json(request: Request, error: Exception) -> JSONResponse:
     return _detail(400, "Request body must be JSON (Content-Type: application/json)")
 
 
-async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
-    problems = error.errors()
-    if any(problem["type"] == "json_invalid" for problem in problems):
-        return _detail(400, MALFORMED_JSON_MESSAGE)
-    return _detail(422, [_public(problem) for problem in problems])
-
-
 async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
     app_log.warning("database unavailable", extra={"error": str(error)})
     return _detail(503, UNAVAILABLE_MESSAGE, {"Retry-After": RETRY_AFTER_SECONDS})
@@ -74,9 +88,18 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
 def _public(problem: dict) -> dict:
     """FastAPI's validation entry (loc, msg, type; input for a single field) without internals."""
     entry = {"loc": list(problem["loc"]), "msg": problem["msg"], "type": problem["type"]}
-    if len(problem["loc"]) > 1 and "input" in problem:
+    if len(problem["loc"]) > 1 and "input" in problem and _echoable(problem["input"]):
         entry["input"] = problem["input"]
     return entry
+
+
+def _echoable(value: object) -> bool:
+    """Only inputs that encode as UTF-8 are echoed (an unpaired surrogate would break the reply)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _security_event(request: Request, event: str, reason: str) -> None:

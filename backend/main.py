@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from backend.auth.cache import VerifiedTokens
 from backend.auth.jwks import JwksKeys
 from backend.auth.jwt import KeySource, VerifierConfig
 from backend.db import Database, create_engine
+from backend.dependencies import authorize
 from backend.errors import install_error_handlers
 from backend.logs import configure_logging
 from backend.middleware import RequestContextMiddleware
@@ -25,6 +27,7 @@ class AuthState:
 
     config: VerifierConfig
     keys: KeySource
+    verified: VerifiedTokens
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,10 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.database = database
-    app.state.auth = AuthState(config=verifier_config(settings), keys=jwks_keys(settings))
+    app.state.auth = AuthState(
+        config=verifier_config(settings),
+        keys=jwks_keys(settings),
+        verified=VerifiedTokens(asymmetric_seconds=settings.jwks_cache_seconds),
+    )
     app.include_router(tasks.router)
     app.include_router(health.router)
-    install_error_handlers(app)
+    install_error_handlers(app, authorize=authorize)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,

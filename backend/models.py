@@ -6,7 +6,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Strict, StringConstraints, model_validator
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, String, Text, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    func,
+)
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -68,7 +79,9 @@ class Task(SQLModel, table=True):
     user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
     title: str = Field(sa_column=Column(String(TITLE_MAX), nullable=False))
     description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    completed: bool = Field(default=False, nullable=False)
+    completed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     )

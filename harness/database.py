@@ -21,7 +21,11 @@ def throwaway_server() -> Iterator[str]:
         yield normalise_database_url(configured)
         return
     with tempfile.TemporaryDirectory(prefix="todo-test-pg-") as scratch:
-        yield embedded.start_server(Path(scratch) / "data", temporary=True)
+        data_dir = Path(scratch) / "data"
+        try:
+            yield embedded.start_server(data_dir, temporary=True)
+        finally:
+            embedded.stop_server(data_dir)
 
 
 @contextmanager

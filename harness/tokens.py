@@ -143,6 +143,18 @@ def encode_segment(value: Any) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+def forge(header: Any, payload: Any, hmac_key: bytes | None = None) -> str:
+    """A token built by hand: JSON values or raw bytes as segments, HS256-signed when keyed.
+
+    For what libraries refuse to produce: duplicate member names, non-object payloads, …
+    """
+    signing_input = f"{encode_segment(header)}.{encode_segment(payload)}"
+    if hmac_key is None:
+        return signing_input + "."
+    mac = hmac.new(hmac_key, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{encode_segment(mac)}"
+
+
 class BadTokens:
     """Every kind of token the backend must refuse with 401, for one user.
 
@@ -229,6 +241,31 @@ class BadTokens:
     def garbage(self) -> str:
         return "this-is-not-a-jwt"
 
+    def empty_sub(self) -> str:
+        return hs256_token(self.user_id, self.secret, extra={"sub": ""})
+
+    def non_string_sub(self) -> str:
+        return hs256_token(self.user_id, self.secret, extra={"sub": 12345})
+
+    def duplicate_claims(self) -> str:
+        """`sub` twice: parsers disagree on which one wins, so the token must be refused."""
+        now = int(time.time())
+        payload = f'{{"sub":"{self.user_id}","sub":"admin","exp":{now + 900}}}'.encode()
+        return forge({"alg": "HS256", "typ": "JWT"}, payload, self.secret.encode())
+
+    def payload_not_object(self) -> str:
+        return forge({"alg": "HS256", "typ": "JWT"}, [self.user_id], self.secret.encode())
+
+    def embedded_jwk(self) -> str:
+        """Signed by an attacker's key that the header itself offers (`jwk`)."""
+        attacker = SigningKey.generate(self.key.alg, kid=self.key.kid)
+        return attacker.sign(self._jwks_claims(), jwk=attacker.public_jwk())
+
+    def kid_path(self) -> str:
+        """HS256 keyed with the (empty) contents of the file the `kid` names."""
+        header = {"alg": "HS256", "typ": "JWT", "kid": "../../../../../../dev/null"}
+        return forge(header, self._jwks_claims(), b"")
+
     def all(self) -> dict[str, str]:
         """Every bad token by name."""
         names = [
@@ -248,6 +285,12 @@ class BadTokens:
             "wrong_audience",
             "unknown_kid",
             "garbage",
+            "empty_sub",
+            "non_string_sub",
+            "duplicate_claims",
+            "payload_not_object",
+            "embedded_jwk",
+            "kid_path",
         ]
         return {name: getattr(self, name)() for name in names}
 
@@ -273,10 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alg", default="HS256", choices=["HS256", *ALGORITHMS])
     parser.add_argument("--secret", help="BETTER_AUTH_SECRET (default: environment, then .env)")
     parser.add_argument("--ttl", type=int, default=DEFAULT_TTL_SECONDS, help="seconds of life")
+    bad_kinds = list(BadTokens("u", "s" * 32).all())
     parser.add_argument(
         "--bad",
         metavar="KIND",
-        help="mint a bad token instead: " + ", ".join(BadTokens("u", "s" * 32).all()),
+        choices=bad_kinds,
+        help="mint a bad token instead: " + ", ".join(bad_kinds),
     )
     parser.add_argument("--api", default="http://127.0.0.1:8000", help="backend for the curl line")
     parser.add_argument(

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from harness.client import TodoClient
+from harness.database import throwaway_server
 from harness.stack import Stack, local_stack, migrated_database
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def database_server() -> Iterator[str]:
+    """The session's PostgreSQL server: embedded, or `TEST_DATABASE_URL`'s."""
+    with throwaway_server() as server_url:
+        yield server_url
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: str) -> Iterator[str]:
     """A migrated database on the embedded server (or `TEST_DATABASE_URL`'s), dropped afterwards."""
     with ExitStack() as stack:
-        yield migrated_database(stack)
+        yield migrated_database(stack, database_server)
+
+
+@pytest.fixture
+def fresh_database(database_server: str) -> Iterator[str]:
+    """A migrated database of this test's own (for restarts and schema checks)."""
+    with ExitStack() as stack:
+        yield migrated_database(stack, database_server)
 
 
 @pytest.fixture(scope="session")
@@ -25,10 +43,14 @@ def stack(database_url: str) -> Iterator[Stack]:
         yield running
 
 
-@pytest.fixture
-def user_id() -> str:
+def new_user_id() -> str:
     """A user no other test uses, so tests never see each other's tasks."""
     return f"user-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def user_id() -> str:
+    return new_user_id()
 
 
 @pytest.fixture
@@ -36,3 +58,64 @@ def client(stack: Stack, user_id: str) -> Iterator[TodoClient]:
     api = stack.client(user_id)
     yield api
     api.close()
+
+
+@pytest.fixture
+def other_user_id() -> str:
+    return new_user_id()
+
+
+@pytest.fixture
+def other_client(stack: Stack, other_user_id: str) -> Iterator[TodoClient]:
+    """A second user of the same backend."""
+    api = stack.client(other_user_id)
+    yield api
+    api.close()
+
+
+@pytest.fixture
+def sql() -> Callable[[str], psycopg.Connection]:
+    """`sql(database_url)`: a direct autocommit psycopg connection, to set up or break things."""
+
+    def connect(database_url: str) -> psycopg.Connection:
+        url = make_url(database_url).set(drivername="postgresql")
+        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+    return connect
+
+
+class RecordedEvents(logging.Handler):
+    """Collects the records of one logger while a test runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def fields(self) -> list[dict[str, object]]:
+        return [dict(vars(record), message=record.getMessage()) for record in self.records]
+
+
+@pytest.fixture
+def record_logs() -> Iterator[Callable[[str], RecordedEvents]]:
+    """`record_logs("todo.access")`: the records that logger emits while the test runs."""
+    attached: list[tuple[logging.Logger, RecordedEvents]] = []
+
+    def record(name: str) -> RecordedEvents:
+        recorder = RecordedEvents()
+        logger = logging.getLogger(name)
+        logger.addHandler(recorder)
+        attached.append((logger, recorder))
+        return recorder
+
+    yield record
+    for logger, recorder in attached:
+        logger.removeHandler(recorder)
+
+
+@pytest.fixture
+def security_events(record_logs: Callable[[str], RecordedEvents]) -> RecordedEvents:
+    """The security events (`todo.security`) logged while the test runs."""
+    return record_logs("todo.security")

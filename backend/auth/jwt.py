@@ -102,7 +102,7 @@ def user_id_from(claims: dict[str, Any]) -> str:
     if len(set(named)) > 1:
         raise AuthError("conflicting_user_claims")
     user_id = named[0]
-    if not user_id.strip() or len(user_id) > MAX_USER_ID_LENGTH:
+    if not user_id.strip() or len(user_id) > MAX_USER_ID_LENGTH or "\x00" in user_id:
         raise AuthError("bad_user_claim")
     return user_id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from sqlalchemy import Row
@@ -38,7 +39,7 @@ async def list_tasks(
     status_filter: Annotated[TaskStatus, Query(alias="status")] = "all",
     sort: TaskSort = "created",
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Any:
     """List the user's tasks, oldest first by default (ties by id); total in `X-Total-Count`."""
     rows, total = await crud.list_tasks(
@@ -56,7 +57,7 @@ async def create_task(
 ) -> Any:
     """Create a task owned by the token's user; `Location` names it."""
     row = await crud.create_task(db, user_id, data)
-    response.headers["Location"] = f"/api/{user_id}/tasks/{row.id}"
+    response.headers["Location"] = f"/api/{quote(user_id, safe='')}/tasks/{row.id}"
     return row
 
 

@@ -1,0 +1,1 @@
+"""Acceptance features: the spec's scenarios, run against a local stack or any deployment."""

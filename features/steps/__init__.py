@@ -1,0 +1,1 @@
+"""Step definitions, one module per area; `features/conftest.py` registers them."""

@@ -1,0 +1,172 @@
+"""`make bench`: our backend against the limits of this machine, in one unattended run.
+
+1. the frontend-like mix (50% list of ~20 tasks, 20% create, 15% toggle, 10% update, 5% get)
+   over 200 users, with wrk at 50 and at 200 connections;
+2. the ceilings: an authenticated route with no database work (framework + token check),
+   bare `/health`, and pgbench running the mix's statements straight on the database;
+3. the server processes' peak memory, and list latency for a user with 10,000 tasks.
+
+The server is `python -m backend serve` with its production settings on a throwaway embedded
+PostgreSQL; wrk and pgbench are pinned to one core. Writes `reports/bench.md` and `.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from harness.database import throwaway_server
+from harness.stack import migrated_database
+from harness.tokens import hs256_token
+from load.bench import processes, report, seed
+from load.bench.processes import CpuMeter, PeakMemory
+from load.bench.tools import Result, ensure_wrk, run_pgbench, run_wrk
+from load.server import RunningServer, running_server
+
+WARM_UP_SECONDS = 3
+SCENARIOS = ("mix", "health", "big-list", "ceiling", "pgbench")
+MIX = "our API, frontend mix"
+CEILING = "authenticated route, no database"
+PGBENCH = "pgbench, same statements"
+LIST_SAMPLES = 30
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    ensure_wrk()
+    about = report.machine()
+    results: list[Result] = []
+    baseline = args.connections[0]
+    extras: dict[str, Any] = {}
+    with ExitStack() as stack:
+        database_url = migrated_database(stack, stack.enter_context(throwaway_server()))
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="todo-bench-")))
+        users_file = scratch / "users.txt"
+        env = {
+            "BENCH_USERS": str(users_file),
+            "BENCH_TASKS_PER_USER": str(args.tasks),
+            "PATH": "/usr/bin:/bin",
+        }
+
+        postgres = processes.postgres_root(make_url(database_url).query.get("host", ""))
+
+        def wrk(name: str, server: RunningServer, mode: str, connections: int) -> None:
+            options = {"mode": mode, "connections": connections, "env": env}
+            run_wrk("warm-up", server.url, seconds=WARM_UP_SECONDS, **options)
+            with CpuMeter(server.process.pid, postgres) as cpu:
+                result = run_wrk(name, server.url, seconds=args.seconds, **options)
+            results.append(cpu.per_request(result))
+            print(_line(results[-1]), file=sys.stderr)
+
+        with running_server(database_url, workers=args.workers) as server:
+            seed.write_users(users_file, server.secret, args.users, args.tasks)
+            with PeakMemory(server.process.pid) as memory:
+                for connections in args.connections if "mix" in args.only else []:
+                    seed.reset(database_url, args.users, args.tasks)
+                    wrk(MIX, server, "mix", connections)
+                if "health" in args.only:
+                    wrk("bare /health (no auth, no database)", server, "health", baseline)
+                if "big-list" in args.only:
+                    seed.add_big_user(database_url, args.big_list)
+                    extras.update(_big_list(server.url, server.secret, args.big_list))
+            extras["server peak memory"] = (
+                f"{memory.peak_mib:.0f} MiB RSS over {memory.processes} processes"
+                f" ({args.workers} workers + supervisor)"
+            )
+        if "ceiling" in args.only:
+            with running_server(database_url, workers=args.workers, ceiling=True) as ceiling:
+                seed.write_users(users_file, ceiling.secret, args.users, args.tasks)
+                wrk(CEILING, ceiling, "whoami", baseline)
+        if "pgbench" in args.only:
+            seed.reset(database_url, args.users, args.tasks)
+            results.append(_pgbench(database_url, postgres, args))
+            print(_line(results[-1]), file=sys.stderr)
+    table = report.write(Path(args.out), results, extras, _ratios(results), about)
+    print("\n" + table)
+    return 0
+
+
+def _pgbench(database_url: str, postgres: int | None, args: argparse.Namespace) -> Result:
+    with CpuMeter(None, postgres) as cpu:
+        database = run_pgbench(
+            PGBENCH,
+            database_url,
+            clients=args.pgbench_clients,
+            seconds=args.seconds,
+            users=args.users,
+            tasks=args.tasks,
+            first_user=seed.FIRST_USER,
+        )
+    return cpu.per_request(database)
+
+
+def _ratios(results: list[Result]) -> dict[str, float]:
+    """Ours at the first connection count against each ceiling that was measured."""
+    by_name = {r.name: r for r in reversed(results)}
+    ours = by_name.get(MIX)
+    ratios = {}
+    for label, name in (("framework+auth ceiling", CEILING), ("database ceiling", PGBENCH)):
+        if ours and name in by_name:
+            ratios[f"ours / {label} (requests/s)"] = ours.per_second / by_name[name].per_second
+    return ratios
+
+
+def _big_list(url: str, secret: str, tasks: int) -> dict[str, Any]:
+    """Sequential `GET /api/{user}/tasks` for a user with `tasks` tasks: latency and size."""
+    token = hs256_token(seed.BIG_USER, secret)
+    timings: list[float] = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for _ in range(LIST_SAMPLES):
+            started = time.perf_counter()
+            response = client.get(f"/api/{seed.BIG_USER}/tasks")
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200 or len(response.json()) != tasks:
+                raise RuntimeError(f"the {tasks}-task list failed: {response.status_code}")
+    timings.sort()
+    return {
+        f"list of {tasks:,} tasks": (
+            f"median {statistics.median(timings):.0f} ms, worst {timings[-1]:.0f} ms"
+            f" of {LIST_SAMPLES} sequential requests, {len(response.content) / 2**20:.1f} MiB each"
+        )
+    }
+
+
+def _line(result: Result) -> str:
+    return (
+        f"{result.name} @ {result.connections}: {result.per_second:,.0f}/s,"
+        f" p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, {result.errors} errors,"
+        f" CPU/request: server {result.server_cpu_ms} ms, database {result.database_cpu_ms} ms"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m load.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--seconds", type=float, default=15, help="each measurement (default 15)")
+    parser.add_argument(
+        "--connections", type=int, nargs="+", default=[50, 200], help="wrk connections for the mix"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument("--users", type=int, default=200, help="users in the mix (default 200)")
+    parser.add_argument("--tasks", type=int, default=20, help="tasks per user (default 20)")
+    parser.add_argument("--big-list", type=int, default=10_000, help="the big user's tasks")
+    parser.add_argument("--pgbench-clients", type=int, default=20, help="default 20 (the pools)")
+    parser.add_argument(
+        "--only", nargs="+", choices=SCENARIOS, default=SCENARIOS, help="run only these parts"
+    )
+    parser.add_argument("--out", default="reports/bench", help="writes OUT.md and OUT.json")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Benchmark data: N users with T tasks each, ids laid out so scripts can compute them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from harness.tokens import hs256_token
+
+FIRST_USER = 100_001  # user ids are numbers written as text, so pgbench can compute them
+BIG_USER = "bench-big"
+
+
+def libpq_url(database_url: str) -> str:
+    """The SQLAlchemy URL as libpq (psycopg, pgbench) spells it."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def reset(database_url: str, users: int, tasks: int) -> None:
+    """Empty the table, then give user k (from FIRST_USER) the ids (k - FIRST_USER) * T + 1 ..."""
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        conn.execute("TRUNCATE tasks RESTART IDENTITY")
+        conn.execute(
+            """
+            INSERT INTO tasks (user_id, title, description, completed)
+            SELECT (%(first)s + k)::text, 'Task ' || n,
+                   CASE WHEN n %% 2 = 0 THEN 'Seeded by the benchmark' END, n %% 3 = 0
+              FROM generate_series(0, %(users)s - 1) AS k, generate_series(1, %(tasks)s) AS n
+             ORDER BY k, n
+            """,
+            {"first": FIRST_USER, "users": users, "tasks": tasks},
+        )
+        conn.execute("VACUUM ANALYZE tasks")
+
+
+def add_big_user(database_url: str, tasks: int) -> None:
+    """One user with `tasks` tasks (EC-8)."""
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        conn.execute(
+            """
+            INSERT INTO tasks (user_id, title, description, completed)
+            SELECT %s, 'Big list task ' || n, 'A description of moderate length, ' || n, false
+              FROM generate_series(1, %s) AS n
+            """,
+            [BIG_USER, tasks],
+        )
+        conn.execute("ANALYZE tasks")
+
+
+def write_users(path: Path, secret: str, users: int, tasks: int) -> None:
+    """Lines "user token first_task_id" for the wrk script."""
+    lines = []
+    for k in range(users):
+        user = str(FIRST_USER + k)
+        lines.append(f"{user} {hs256_token(user, secret, ttl=3600)} {k * tasks + 1}\n")
+    path.write_text("".join(lines))

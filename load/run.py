@@ -1,0 +1,82 @@
+"""`make load`: start the backend as production does, run Locust headless, judge the thresholds.
+
+    python -m load.run                          # 50 users, 60 s, on a throwaway embedded database
+    python -m load.run --users 20 --run-time 20s
+    python -m load.run --auth jwks              # Better Auth JWKS-signed tokens (EdDSA)
+    python -m load.run --host http://127.0.0.1:8000   # an already running server: start nothing
+    python -m load.run -- --max-p95-ms 200      # anything after `--` goes to Locust
+
+Writes `reports/load.html` and `reports/load_*.csv`; exits with Locust's code (1 on a breach).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from harness.jwks_server import JwksServer
+from harness.stack import migrated_database
+from harness.tokens import SigningKey
+from load.auth import save_key
+from load.server import PROJECT_ROOT, running_server
+
+LOCUSTFILE = PROJECT_ROOT / "load" / "locustfile.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "LOAD_AUTH": args.auth}
+    if args.host:
+        return run_locust(args, args.host, env)
+    with ExitStack() as stack:
+        print("Starting PostgreSQL and the backend ...", file=sys.stderr)
+        database_url = migrated_database(stack)
+        auth_url = None
+        if args.auth == "jwks":
+            key = SigningKey.generate("EdDSA")
+            jwks = stack.enter_context(JwksServer(key.jwks()))
+            key_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "key.json"
+            save_key(key, jwks.base_url, key_file)
+            auth_url, env["LOAD_SIGNING_KEY"] = jwks.base_url, str(key_file)
+        server = stack.enter_context(
+            running_server(database_url, workers=args.workers, auth_url=auth_url)
+        )
+        env["BETTER_AUTH_SECRET"] = server.secret
+        print(f"Backend ready at {server.url} ({args.workers} workers)", file=sys.stderr)
+        return run_locust(args, server.url, env)
+
+
+def run_locust(args: argparse.Namespace, host: str, env: dict[str, str]) -> int:
+    command = [
+        *(sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"),
+        *("--host", host, "--users", str(args.users), "--spawn-rate", str(args.spawn_rate)),
+        *("--run-time", args.run_time, "--stop-timeout", "10", "--only-summary"),
+        *("--html", f"{args.report}.html", "--csv", args.report, "--csv-full-history"),
+        *args.locust_args,
+    ]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=env).returncode
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m load.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
+    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--run-time", default="60s", help="how long, e.g. 90s or 5m (default 60s)")
+    parser.add_argument("--host", help="test this running server instead of starting one")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument("--auth", choices=["hs256", "jwks"], default="hs256")
+    parser.add_argument(
+        "--report", default="reports/load", help="report prefix: PREFIX.html, PREFIX_stats.csv, ..."
+    )
+    parser.add_argument("locust_args", nargs="*", help="after `--`: more Locust options")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

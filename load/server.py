@@ -1,0 +1,136 @@
+"""Run the backend as production does, on a throwaway database, for load runs and benchmarks.
+
+The server runs from a scratch directory with a fresh secret, no `.env` and the database URL it
+is given, so a load run or a benchmark never reads or writes the developer's data.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from harness.live import free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT_SECONDS = 90
+STOP_TIMEOUT_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    secret: str
+    process: subprocess.Popen[bytes]
+
+
+def backend_command(port: int, workers: int) -> list[str]:
+    """The production entry point: migrations, then uvicorn with `workers` processes."""
+    return [
+        sys.executable,
+        "-m",
+        "backend",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
+def ceiling_command(port: int, workers: int) -> list[str]:
+    """The benchmark's framework + auth ceiling (`load/bench/ceiling.py`), served alike."""
+    return [
+        *(sys.executable, "-m", "uvicorn", "--factory", "load.bench.ceiling:create_app"),
+        *("--port", str(port), "--workers", str(workers)),
+        *("--log-level", "warning", "--no-access-log", "--no-server-header"),
+    ]
+
+
+@contextmanager
+def running_server(
+    database_url: str,
+    *,
+    workers: int = 2,
+    auth_url: str | None = None,
+    ceiling: bool = False,
+) -> Iterator[RunningServer]:
+    """Serve on a free port until the block ends; `ceiling` serves `load/bench/ceiling.py` instead.
+
+    `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens).
+    """
+    port = free_port()
+    secret = secrets.token_urlsafe(48)
+    env = {
+        **os.environ,
+        "BETTER_AUTH_SECRET": secret,
+        "NEON_DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    env.pop("DATABASE_URL", None)
+    if auth_url:
+        env["BETTER_AUTH_URL"] = auth_url
+    build = ceiling_command if ceiling else backend_command
+    with (
+        tempfile.TemporaryDirectory(prefix="todo-load-") as scratch,
+        open(Path(scratch) / "server.log", "w+b") as log,
+    ):
+        process = subprocess.Popen(
+            build(port, workers),
+            cwd=scratch,  # no `.env` of the developer's is read from here
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        server = RunningServer(f"http://127.0.0.1:{port}", secret, process)
+        try:
+            _wait_ready(server, log)
+            yield server
+        finally:
+            _stop(process)
+
+
+def _wait_ready(server: RunningServer, log: BinaryIO) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server exited on start:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(server.url + "/health/ready", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the server was not ready in {READY_TIMEOUT_SECONDS} s:\n{_tail(log)}")
+
+
+def _tail(log: BinaryIO) -> str:
+    log.seek(0)
+    return log.read()[-3000:].decode(errors="replace")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGINT the server's process group, as Ctrl-C would; escalate if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -1,0 +1,273 @@
+"""Configuration from the environment and `.env` (FR-020, SC-010): clear errors, no values shown."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from backend.envfile import ensure_secret
+from backend.settings import Settings, SettingsError, load_settings
+
+SECRET = "s3cret-" + "k" * 40
+NEON = (
+    "postgresql://alex:AbC123dEf@ep-cool-darkness-123456.us-east-2.aws.neon.tech/dbname"
+    "?sslmode=require&channel_binding=require"
+)
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No setting from the caller's environment or `.env`: each test states its own."""
+    names = {name.upper() for name in Settings.model_fields} | {"NEON_DATABASE_URL"}
+    for name in os.environ:
+        if name.upper() in names:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def error_of(monkeypatch: pytest.MonkeyPatch, **variables: str) -> str:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    return str(raised.value)
+
+
+# --- required and invalid settings ------------------------------------------------------------
+
+
+def test_a_missing_secret_is_one_line_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert error_of(monkeypatch) == "Configuration error: BETTER_AUTH_SECRET is required"
+
+
+@pytest.mark.parametrize(
+    ("variables", "named", "hidden"),
+    [
+        (
+            {"BETTER_AUTH_SECRET": "short-but-secret-value-31-chars"},
+            "BETTER_AUTH_SECRET",
+            "short-but",
+        ),
+        ({"BETTER_AUTH_URL": "myhost:3000"}, "BETTER_AUTH_URL", "myhost"),
+        ({"BETTER_AUTH_URL": "ftp://files.example"}, "BETTER_AUTH_URL", "files.example"),
+        ({"BETTER_AUTH_JWKS_URL": "not a url"}, "BETTER_AUTH_JWKS_URL", "not a url"),
+        (
+            {"NEON_DATABASE_URL": "mysql://root:hunter2@db.example/app"},
+            "NEON_DATABASE_URL",
+            "hunter2",
+        ),
+        ({"DATABASE_URL": "mysql://root:hunter2@db.example/app"}, "NEON_DATABASE_URL", "hunter2"),
+        ({"NEON_DATABASE_URL": "postgresql:///nohost-hunter2"}, "NEON_DATABASE_URL", "hunter2"),
+        ({"JWT_LEEWAY_SECONDS": "soon"}, "JWT_LEEWAY_SECONDS", "soon"),
+        ({"JWT_LEEWAY_SECONDS": "-1"}, "JWT_LEEWAY_SECONDS", "-1"),
+        ({"DB_POOL_SIZE": "0"}, "DB_POOL_SIZE", "0"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL", "chatty"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT", "xml"),
+    ],
+)
+def test_an_invalid_setting_names_the_variable_and_hides_the_value(
+    monkeypatch: pytest.MonkeyPatch, variables: dict, named: str, hidden: str
+) -> None:
+    variables = {"BETTER_AUTH_SECRET": SECRET} | variables
+    message = error_of(monkeypatch, **variables)
+
+    assert message.count("\n") == 0
+    assert message.startswith(f"Configuration error: {named} ")
+    assert hidden not in message.removeprefix(f"Configuration error: {named} ")
+    assert SECRET not in message
+
+
+def test_each_bad_variable_gets_its_own_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = error_of(monkeypatch, BETTER_AUTH_URL="nope", DB_POOL_SIZE="-3")
+    lines = message.splitlines()
+    assert len(lines) == 3
+    assert [line.split()[2] for line in lines] == [
+        "BETTER_AUTH_SECRET",
+        "BETTER_AUTH_URL",
+        "DB_POOL_SIZE",
+    ]
+
+
+def test_a_32_character_secret_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", "x" * 32)
+    assert load_settings().better_auth_secret.get_secret_value() == "x" * 32
+
+
+def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    monkeypatch.setenv("NEON_DATABASE_URL", NEON)
+    settings = load_settings()
+    for text in (repr(settings), str(settings), str(settings.model_dump())):
+        assert SECRET not in text
+        assert "AbC123dEf" not in text
+
+
+# --- database URLs as pasted ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [NEON, NEON.replace("postgresql://", "postgres://", 1), f"  {NEON}\n"],
+    ids=["postgresql", "postgres", "whitespace"],
+)
+def test_a_neon_url_is_normalised_with_its_tls_parameters_kept(
+    monkeypatch: pytest.MonkeyPatch, pasted: str
+) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    monkeypatch.setenv("NEON_DATABASE_URL", pasted)
+    url = make_url(load_settings().database_url.get_secret_value())
+
+    assert url.drivername == "postgresql+psycopg"
+    assert (url.username, url.password) == ("alex", "AbC123dEf")
+    assert url.host == "ep-cool-darkness-123456.us-east-2.aws.neon.tech"
+    assert url.database == "dbname"
+    assert dict(url.query) == {"sslmode": "require", "channel_binding": "require"}
+
+
+def test_database_url_is_an_alias_and_neon_database_url_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@alias.example/db")
+    assert make_url(load_settings().database_url.get_secret_value()).host == "alias.example"
+    monkeypatch.setenv("NEON_DATABASE_URL", "postgres://u:p@neon.example/db")
+    assert make_url(load_settings().database_url.get_secret_value()).host == "neon.example"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_database_url_means_the_embedded_server(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    monkeypatch.setenv("NEON_DATABASE_URL", value)
+    assert load_settings().database_url is None
+
+
+# --- derived values ---------------------------------------------------------------------------
+
+
+def test_defaults_follow_better_auth_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    settings = load_settings()
+    assert settings.better_auth_url == "http://localhost:3000"
+    assert settings.jwks_url == "http://localhost:3000/api/auth/jwks"
+    assert settings.expected_issuer == settings.expected_audience == "http://localhost:3000"
+    assert settings.allowed_origins == ["http://localhost:3000"]
+
+    monkeypatch.setenv("BETTER_AUTH_URL", "https://todo.example.com/")
+    settings = load_settings()
+    assert settings.better_auth_url == "https://todo.example.com"
+    assert settings.jwks_url == "https://todo.example.com/api/auth/jwks"
+    assert settings.expected_issuer == "https://todo.example.com"
+
+
+def test_explicit_jwks_url_issuer_audience_and_origins_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    monkeypatch.setenv("BETTER_AUTH_URL", "https://todo.example.com")
+    monkeypatch.setenv("BETTER_AUTH_JWKS_URL", "https://auth.example.com/keys")
+    monkeypatch.setenv("JWT_ISSUER", "https://auth.example.com")
+    monkeypatch.setenv("JWT_AUDIENCE", "todo-api")
+    monkeypatch.setenv("CORS_ORIGINS", "http://localhost:3001/, https://todo.example.com ,")
+    settings = load_settings()
+    assert settings.jwks_url == "https://auth.example.com/keys"
+    assert settings.expected_issuer == "https://auth.example.com"
+    assert settings.expected_audience == "todo-api"
+    assert settings.allowed_origins == ["https://todo.example.com", "http://localhost:3001"]
+
+
+# --- .env files -------------------------------------------------------------------------------
+
+
+def test_load_settings_reads_dot_env(clean_environment: Path) -> None:
+    (clean_environment / ".env").write_text(
+        f"BETTER_AUTH_SECRET={SECRET}\nBETTER_AUTH_URL=http://localhost:4000\n"
+        f"NEON_DATABASE_URL={NEON}\n"
+    )
+    settings = load_settings()
+    assert settings.better_auth_secret.get_secret_value() == SECRET
+    assert settings.better_auth_url == "http://localhost:4000"
+    assert make_url(settings.database_url.get_secret_value()).query["sslmode"] == "require"
+
+
+def test_backend_dot_env_is_read_too(clean_environment: Path) -> None:
+    (clean_environment / "backend").mkdir()
+    (clean_environment / "backend" / ".env").write_text(f"BETTER_AUTH_SECRET={SECRET}\n")
+    assert load_settings().better_auth_secret.get_secret_value() == SECRET
+
+
+def test_the_environment_overrides_dot_env(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (clean_environment / ".env").write_text(f"BETTER_AUTH_SECRET={SECRET}\nLOG_LEVEL=DEBUG\n")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    assert load_settings().log_level == "WARNING"
+
+
+def test_a_bad_value_in_dot_env_is_reported_without_it(clean_environment: Path) -> None:
+    (clean_environment / ".env").write_text("BETTER_AUTH_SECRET=too-short-to-be-safe\n")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "BETTER_AUTH_SECRET" in str(raised.value)
+    assert "too-short-to-be-safe" not in str(raised.value)
+
+
+# --- ensure_secret: the first `make run` writes .env ------------------------------------------
+
+
+def test_ensure_secret_writes_dot_env_from_the_example(
+    clean_environment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = (REPO / ".env.example").read_text()
+    (clean_environment / ".env.example").write_text(example)
+
+    ensure_secret()
+
+    written = (clean_environment / ".env").read_text()
+    secret = load_settings().better_auth_secret.get_secret_value()
+    assert len(secret) >= 32
+    assert f"BETTER_AUTH_SECRET={secret}" in written
+    assert written.replace(f"BETTER_AUTH_SECRET={secret}", "BETTER_AUTH_SECRET=") == example
+    assert stat.S_IMODE((clean_environment / ".env").stat().st_mode) == 0o600
+    said = capsys.readouterr()
+    assert ".env" in said.err
+    assert secret not in said.out + said.err
+
+
+def test_ensure_secret_makes_a_new_secret_each_time(clean_environment: Path) -> None:
+    ensure_secret()
+    first = load_settings().better_auth_secret.get_secret_value()
+    (clean_environment / ".env").unlink()
+    ensure_secret()
+    assert load_settings().better_auth_secret.get_secret_value() != first
+
+
+def test_ensure_secret_adds_the_secret_to_an_existing_dot_env(clean_environment: Path) -> None:
+    (clean_environment / ".env").write_text("BETTER_AUTH_URL=http://localhost:4000\n")
+    ensure_secret()
+    settings = load_settings()
+    assert settings.better_auth_url == "http://localhost:4000"
+    assert len(settings.better_auth_secret.get_secret_value()) >= 32
+
+
+@pytest.mark.parametrize("where", ["environment", ".env", "backend/.env"])
+def test_ensure_secret_leaves_a_configured_secret_alone(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    if where == "environment":
+        monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
+    else:
+        path = clean_environment / where
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"BETTER_AUTH_SECRET={SECRET}\n")
+    before = sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*"))
+
+    ensure_secret()
+
+    assert sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*")) == before
+    assert load_settings().better_auth_secret.get_secret_value() == SECRET

@@ -1,0 +1,131 @@
+"""`python -m harness.tokens`: its tokens are the ones a real backend accepts or refuses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from harness.live import LiveServer, free_port
+from harness.stack import Stack
+from harness.stack import test_settings as settings_for
+from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
+
+PROJECT = Path(__file__).resolve().parent.parent
+BAD_KINDS = list(BadTokens("user123", "s" * 32).all())
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
+    """The token (stdout) and the curl line (stderr) the command prints."""
+    assert main(list(argv)) == 0
+    out, err = capsys.readouterr()
+    return out.strip(), err.strip()
+
+
+def list_tasks(base_url: str, user: str, token: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.get(f"{base_url}/api/{user}/tasks", headers=headers, timeout=10)
+
+
+def test_hs256_token_is_accepted_and_comes_with_a_curl_line(
+    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token, curl = run_cli(capsys, user_id, "--secret", stack.secret, "--api", stack.url)
+    claims = jwt.decode(token, stack.secret, algorithms=["HS256"])
+    assert claims["sub"] == user_id
+    assert claims["exp"] - claims["iat"] == DEFAULT_TTL_SECONDS
+    assert curl == f"curl -H 'Authorization: Bearer {token}' {stack.url}/api/{user_id}/tasks"
+    assert list_tasks(stack.url, user_id, token).status_code == 200
+
+
+def test_secret_comes_from_the_environment(
+    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BETTER_AUTH_SECRET", stack.secret)
+    token, _ = run_cli(capsys, user_id, "--ttl", "60")
+    assert list_tasks(stack.url, user_id, token).status_code == 200
+    claims = jwt.decode(token, stack.secret, algorithms=["HS256"])
+    assert claims["exp"] - claims["iat"] == 60
+
+
+def test_secret_comes_from_a_dotenv_file(
+    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
+    (tmp_path / ".env").write_text(f"BETTER_AUTH_SECRET={stack.secret}\n")
+    token, _ = run_cli(capsys, user_id)
+    assert list_tasks(stack.url, user_id, token).status_code == 200
+
+
+def test_without_any_secret_it_says_how_to_get_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["user123"])
+    assert exit_.value.code == 2
+    assert "BETTER_AUTH_SECRET" in capsys.readouterr().err
+
+
+def test_an_unknown_bad_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["user123", "--secret", "s" * 32, "--bad", "no-such-kind"])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_every_bad_kind_is_refused_by_the_backend(
+    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    token, _ = run_cli(capsys, user_id, "--secret", stack.secret, "--bad", kind)
+    response = list_tasks(stack.url, user_id, token)
+    assert response.status_code == 401, (kind, response.text)
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256", "PS256"])
+def test_served_jwks_token_is_accepted_by_a_backend_trusting_that_jwks(
+    database_url: str, user_id: str, alg: str
+) -> None:
+    """The command as a README demo runs it: it serves its key the way Better Auth does."""
+    port = free_port()
+    command = [sys.executable, "-m", "harness.tokens", user_id, "--alg", alg]
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [*command, "--serve-jwks", str(port)],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        token = process.stdout.readline().strip()
+        process.stderr.readline()  # the curl line
+        assert "Serving the public key" in process.stderr.readline()
+        header = jwt.get_unverified_header(token)
+        assert header["alg"] == alg and header["kid"]
+        auth_url = f"http://localhost:{port}"
+        settings = settings_for(database_url, better_auth_url=auth_url)
+        with LiveServer(settings) as backend:
+            assert list_tasks(backend.url, user_id, token).status_code == 200
+            assert list_tasks(backend.url, "someone-else", token).status_code == 403
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["iss"] == claims["aud"] == auth_url
+        assert claims["sub"] == user_id
+        assert claims["exp"] - claims["iat"] == DEFAULT_TTL_SECONDS
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        process.stdout.close()
+        process.stderr.close()
