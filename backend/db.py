@@ -79,11 +79,15 @@ def connect_args(settings: Settings) -> dict[str, Any]:
 
 
 class Database:
-    """The engine plus the deadline every unit of work must meet."""
+    """The engine, a fair queue in front of its pool, and the deadline every unit of work meets."""
 
-    def __init__(self, engine: AsyncEngine, timeout: float) -> None:
+    def __init__(self, engine: AsyncEngine, timeout: float, *, slots: int, wait: float) -> None:
         self.engine = engine
         self.timeout = timeout
+        self.wait = wait
+        # First come, first served: the pool's own waiters can be overtaken by newcomers, which
+        # under 200 concurrent clients left a few waiting past `wait` (503) while others flowed.
+        self._turns = asyncio.Semaphore(slots)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
@@ -94,6 +98,11 @@ class Database:
         psycopg cancels the running statement on the server when the deadline passes.
         """
         try:
+            async with asyncio.timeout(self.wait):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise DatabaseUnavailable("all connections busy") from None
+        try:
             async with asyncio.timeout(self.timeout), self.engine.connect() as conn:
                 yield conn
         except UNAVAILABLE_ERRORS as error:
@@ -102,6 +111,8 @@ class Database:
             if error.connection_invalidated:
                 raise DatabaseUnavailable(type(error).__name__) from None
             raise
+        finally:
+            self._turns.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = Database(
         create_engine(settings, settings.database_url.get_secret_value()),
         timeout=settings.db_statement_timeout_seconds,
+        slots=settings.db_pool_size + settings.db_max_overflow,
+        wait=settings.db_pool_timeout_seconds,
     )
 
     @asynccontextmanager

@@ -22,7 +22,7 @@ def test_a_connection_killed_while_idle_is_replaced_transparently(database_url: 
     settings = settings_for(database_url, db_pool_size=1, db_max_overflow=0)
 
     async def scenario() -> tuple[int, int]:
-        database = Database(create_engine(settings, database_url), timeout=5)
+        database = Database(create_engine(settings, database_url), timeout=5, slots=5, wait=2)
         try:
             async with database.connect() as conn:
                 first = await conn.scalar(text("SELECT pg_backend_pid()"))
