@@ -17,7 +17,7 @@ from harness.live import LiveServer
 from harness.tokens import ALGORITHMS, SigningKey, hs256_token, jwks_of
 
 
-def test_settings(database_url: str, **overrides: Any) -> Settings:
+def settings_for(database_url: str, **overrides: Any) -> Settings:
     """Settings for a test backend: no `.env` files read, a fresh secret unless given."""
     values: dict[str, Any] = {
         "better_auth_secret": secrets.token_urlsafe(48),
@@ -33,7 +33,7 @@ def migrated_database(stack: ExitStack, server_url: str | None = None) -> str:
     if server_url is None:
         server_url = stack.enter_context(throwaway_server())
     url = stack.enter_context(throwaway_database(server_url))
-    migrate.upgrade(test_settings(url), url)
+    migrate.upgrade(settings_for(url), url)
     return url
 
 
@@ -80,6 +80,6 @@ def local_stack(database_url: str, **setting_overrides: Any) -> Iterator[Stack]:
     with ExitStack() as stack:
         jwks = stack.enter_context(JwksServer(jwks_of(*keys.values())))
         setting_overrides.setdefault("better_auth_url", jwks.base_url)
-        settings = test_settings(database_url, **setting_overrides)
+        settings = settings_for(database_url, **setting_overrides)
         server = stack.enter_context(LiveServer(settings))
         yield Stack(server=server, jwks=jwks, keys=keys)

@@ -19,8 +19,7 @@ import pytest
 
 from backend import embedded, migrate
 from harness.live import free_port
-from harness.stack import Stack, local_stack
-from harness.stack import test_settings as settings_for
+from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import BadTokens
 
 GENERIC = "Service temporarily unavailable, please retry"

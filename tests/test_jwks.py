@@ -12,8 +12,7 @@ import pytest
 
 from harness.jwks_server import JwksServer
 from harness.live import LiveServer, free_port
-from harness.stack import Stack, local_stack
-from harness.stack import test_settings as settings_for
+from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import (
     ALGORITHMS,
     DROP,

@@ -8,7 +8,7 @@ import psycopg
 from sqlalchemy import text
 
 from backend.db import PING_AFTER_IDLE_SECONDS, Database, create_engine
-from harness.stack import test_settings as settings_for
+from harness.stack import settings_for
 
 
 def _terminate(database_url: str, pid: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness.client import TodoClient
 from harness.live import LiveServer
-from harness.stack import test_settings as settings_for
+from harness.stack import settings_for
 from harness.tokens import hs256_token
 
 

@@ -13,8 +13,7 @@ import jwt
 import pytest
 
 from harness.live import LiveServer, free_port
-from harness.stack import Stack
-from harness.stack import test_settings as settings_for
+from harness.stack import Stack, settings_for
 from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
 
 PROJECT = Path(__file__).resolve().parent.parent

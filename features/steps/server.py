@@ -16,7 +16,7 @@ from features.steps.cors import preflight
 from features.store import TaskStore
 from features.world import World
 from harness.live import LiveServer, free_port
-from harness.stack import test_settings
+from harness.stack import settings_for
 
 SETTINGS_VARIABLES = [name.upper() for name in Settings.model_fields] + [
     "NEON_DATABASE_URL",
@@ -64,7 +64,7 @@ def database_unreachable(world: World, request: pytest.FixtureRequest) -> None:
     serve(
         world,
         request,
-        test_settings(
+        settings_for(
             nowhere,
             better_auth_secret=settings.better_auth_secret.get_secret_value(),
             better_auth_url=settings.better_auth_url,
