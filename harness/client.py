@@ -6,6 +6,16 @@ from typing import Any
 
 import httpx
 
+ENDPOINTS = (
+    ("GET", ""),
+    ("POST", ""),
+    ("GET", "/1"),
+    ("PUT", "/1"),
+    ("DELETE", "/1"),
+    ("PATCH", "/1/complete"),
+)
+"""The six locked endpoints: (method, path after `/api/{user_id}/tasks`), naming task 1."""
+
 
 class TodoClient:
     """Calls `/api/{user_id}/tasks` with a Bearer token (or none, or another user's path)."""

@@ -7,18 +7,10 @@ import time
 import httpx
 import pytest
 
-from harness.client import TodoClient
+from harness.client import ENDPOINTS, TodoClient
 from harness.stack import Stack
 from harness.tokens import DROP, BadTokens, hs256_token
 
-ENDPOINTS = [
-    ("GET", ""),
-    ("POST", ""),
-    ("GET", "/1"),
-    ("PUT", "/1"),
-    ("DELETE", "/1"),
-    ("PATCH", "/1/complete"),
-]
 BODY = {"title": "Sneaky"}
 
 

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from backend import embedded, migrate
+from harness.client import ENDPOINTS
 from harness.live import free_port
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import BadTokens
@@ -26,14 +27,6 @@ GENERIC = "Service temporarily unavailable, please retry"
 INTERNALS = re.compile(
     r"psycopg|sqlalchemy|connect|refused|socket|127\.0\.0\.1|postgres|timeout", re.I
 )
-ENDPOINTS = [
-    ("GET", ""),
-    ("POST", ""),
-    ("GET", "/1"),
-    ("PUT", "/1"),
-    ("DELETE", "/1"),
-    ("PATCH", "/1/complete"),
-]
 
 
 def request(stack: Stack, method: str, path: str, token: str | None) -> httpx.Response:
