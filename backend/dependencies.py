@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
@@ -22,11 +22,6 @@ bearer_scheme = HTTPBearer(auto_error=False, description="A Better Auth JWT (HS2
 
 async def get_database(request: Request) -> Database:
     return request.app.state.database
-
-
-async def get_token_user(request: Request, _: Annotated[object, Depends(bearer_scheme)]) -> str:
-    """The user id of a valid `Authorization: Bearer` token, else 401 (FR-001, FR-002, FR-004)."""
-    return await token_user(request)
 
 
 async def token_user(request: Request) -> str:
@@ -57,20 +52,24 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-TokenUser = Annotated[str, Depends(get_token_user)]
 UserIdPath = Annotated[str, Path(description="The user the path names; must be the token's user")]
+BearerDeclared = Annotated[object, Security(bearer_scheme)]
 
 
-async def get_current_user(user_id: UserIdPath, token_user: TokenUser) -> str:
-    """The authenticated user, who must be the one the path names (FR-003, EC-7)."""
-    if user_id != token_user:
-        raise ForbiddenError
-    return token_user
+async def get_current_user(request: Request, user_id: UserIdPath, _: BearerDeclared) -> str:
+    """The user of a valid Bearer token (else 401: FR-001, FR-002, FR-004), who must be the
+    user the path names (else 403: FR-003, EC-7). One dependency: each level costs CPU."""
+    return await authorize(request, user_id)
 
 
-async def authorize(request: Request) -> str:
+async def authorize(request: Request, user_id: str | None = None) -> str:
     """The same checks outside dependency resolution (401, then 403), for errors found earlier."""
-    return await get_current_user(request.path_params.get("user_id", ""), await token_user(request))
+    authenticated = await token_user(request)
+    if user_id is None:
+        user_id = request.path_params.get("user_id", "")
+    if user_id != authenticated:
+        raise ForbiddenError
+    return authenticated
 
 
 async def require_json(request: Request) -> None:

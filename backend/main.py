@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # What exists by now (modules, the app, its routes) lives as long as the process:
+        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved (README).
+        gc.freeze()
         yield
         await database.dispose()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import psycopg
-from sqlalchemy import text
 
 from backend.db import PING_AFTER_IDLE_SECONDS, Database, create_engine
 from harness.stack import settings_for
@@ -25,11 +24,11 @@ def test_a_connection_killed_while_idle_is_replaced_transparently(database_url: 
         database = Database(create_engine(settings, database_url), timeout=5, slots=5, wait=2)
         try:
             async with database.connect() as conn:
-                first = await conn.scalar(text("SELECT pg_backend_pid()"))
+                first = conn.info.backend_pid
             assert _terminate(database_url, first)
             await asyncio.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
             async with database.connect() as conn:
-                second = await conn.scalar(text("SELECT pg_backend_pid()"))
+                second = (await (await conn.execute("SELECT pg_backend_pid()")).fetchone())[0]
         finally:
             await database.dispose()
         return first, second

@@ -7,9 +7,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from harness.client import TodoClient
-from harness.stack import Stack
+from harness.stack import Stack, local_stack
 
 TASK_FIELDS = {"id", "user_id", "title", "description", "completed", "created_at", "updated_at"}
 
@@ -541,3 +542,25 @@ def test_timestamps_are_utc_iso_8601(client: TodoClient) -> None:
     for listed in client.list().json():
         moment(listed["created_at"])
         moment(listed["updated_at"])
+
+
+def test_timestamps_are_utc_whatever_the_database_time_zone(
+    fresh_database: str, user_id: str, sql
+) -> None:
+    """Rows are written to JSON without validation: a session in another zone must still give Z."""
+    name = make_url(fresh_database).database
+    with sql(fresh_database) as conn:
+        conn.execute(f"ALTER DATABASE \"{name}\" SET timezone TO 'Asia/Kolkata'")  # +05:30
+    before = datetime.now(UTC)
+    with local_stack(fresh_database) as running:
+        api = running.client(user_id)
+        try:
+            task = created(api, "Namaste")
+            replies = [api.get(task["id"]).json(), api.toggle(task["id"]).json()]
+            replies += api.list().json()
+        finally:
+            api.close()
+    for reply in [task, *replies]:
+        for field in ("created_at", "updated_at"):
+            assert reply[field].endswith("Z"), reply
+            assert abs(moment(reply[field]) - before) < timedelta(minutes=1)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
-from sqlalchemy import Row
 
 from backend import crud
+from backend.crud import TaskRow
 from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
 from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
+from backend.responses import task_response, tasks_response
 
 NOT_FOUND = "Task not found"
 
@@ -35,34 +36,32 @@ TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The task's id")]
 async def list_tasks(
     user_id: CurrentUser,
     db: DatabaseDep,
-    response: Response,
     status_filter: Annotated[TaskStatus, Query(alias="status")] = "all",
     sort: TaskSort = "created",
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-) -> Any:
+) -> Response:
     """List the user's tasks, oldest first by default (ties by id); total in `X-Total-Count`."""
     rows, total = await crud.list_tasks(
         db, user_id, status=status_filter, sort=sort, limit=limit, offset=offset
     )
-    response.headers["X-Total-Count"] = str(total)
-    return rows
+    return tasks_response(rows, headers={"X-Total-Count": str(total)})
 
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=TaskPublic, responses=_bad_body
 )
 async def create_task(
-    user_id: CurrentUser, db: DatabaseDep, _: JsonContent, data: TaskCreate, response: Response
-) -> Any:
+    user_id: CurrentUser, db: DatabaseDep, _: JsonContent, data: TaskCreate
+) -> Response:
     """Create a task owned by the token's user; `Location` names it."""
     row = await crud.create_task(db, user_id, data)
-    response.headers["Location"] = f"/api/{quote(user_id, safe='')}/tasks/{row.id}"
-    return row
+    location = f"/api/{quote(user_id, safe='')}/tasks/{row[0]}"  # id: the first column
+    return task_response(row, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 @router.get("/{task_id}", response_model=TaskPublic, responses=_not_found)
-async def get_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Any:
+async def get_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
     """One of the user's tasks."""
     return _found(await crud.get_task(db, user_id, task_id))
 
@@ -70,7 +69,7 @@ async def get_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> An
 @router.put("/{task_id}", response_model=TaskPublic, responses=_not_found | _bad_body)
 async def update_task(
     user_id: CurrentUser, db: DatabaseDep, task_id: TaskId, _: JsonContent, data: TaskUpdate
-) -> Any:
+) -> Response:
     """Change any of title, description and completed."""
     return _found(await crud.update_task(db, user_id, task_id, data.changes()))
 
@@ -89,13 +88,13 @@ async def delete_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) ->
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic, responses=_not_found)
-async def toggle_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Any:
+async def toggle_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
     """Flip `completed`."""
     return _found(await crud.toggle_task(db, user_id, task_id))
 
 
-def _found(row: Row[Any] | None) -> Row[Any]:
+def _found(row: TaskRow | None) -> Response:
     """The task, or 404 whether it is missing or someone else's (existence is not revealed)."""
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
-    return row
+    return task_response(row)
