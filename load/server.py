@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from harness.live import free_port
+from harness.process_group import interrupt_group
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 90
@@ -102,7 +102,7 @@ def running_server(
             _wait_ready(server, log)
             yield server
         finally:
-            _stop(process)
+            interrupt_group(process, STOP_TIMEOUT_SECONDS)
 
 
 def _wait_ready(server: RunningServer, log: BinaryIO) -> None:
@@ -123,14 +123,3 @@ def _wait_ready(server: RunningServer, log: BinaryIO) -> None:
 def _tail(log: BinaryIO) -> str:
     log.seek(0)
     return log.read()[-3000:].decode(errors="replace")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGINT the server's process group, as Ctrl-C would; escalate if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()

@@ -16,6 +16,7 @@ from typing import IO, Any
 import httpx
 
 from harness.live import free_port
+from harness.process_group import interrupt_group
 
 AUTH_URL = "http://localhost:3000"  # the frontend origin it allows (CORS) and trusts for JWKS
 READY_TIMEOUT_SECONDS = 90
@@ -99,13 +100,8 @@ class LocalBackend:
     def stop(self) -> None:
         """Stop the server (and with it the database), then delete the scratch folder."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        if process is not None:
+            interrupt_group(process, STOP_TIMEOUT_SECONDS)
         self._stop_orphaned_database()
         if self._log is not None:
             self._log.close()

@@ -6,7 +6,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from harness.demo.results import (
 )
 from harness.demo.summary import summary_lines
 from harness.demo.verdict import problems
+from harness.process_group import interrupt_group
 
 BACKEND_LOG = "backend.log"
 CHILD_STOP_SECONDS = 30
@@ -144,12 +144,7 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
     try:
         return process.wait()
     except KeyboardInterrupt:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(CHILD_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        interrupt_group(process, CHILD_STOP_SECONDS)
         raise
 
 
