@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 DEFAULT_TTL_SECONDS = 15 * 60
 DEFAULT_BASE_URL = "http://localhost:3000"
 ALGORITHMS = ("EdDSA", "ES256", "RS256", "PS256")
+SESSION = "session"
+"""The token mode of a Better Auth session token (`harness.better_auth`), beside the JWT algs."""
 
 
 def better_auth_claims(
