@@ -83,20 +83,31 @@ def insert_session(
     database_url: str, user_id: str, *, ttl: float | None = None, now: float | None = None
 ) -> str:
     """A session row (and its user, if new) in Better Auth's tables; returns the raw token."""
-    token = new_token()
+    return insert_sessions(database_url, [user_id], ttl=ttl, now=now)[0]
+
+
+def insert_sessions(
+    database_url: str, user_ids: list[str], *, ttl: float | None = None, now: float | None = None
+) -> list[str]:
+    """One session per user id (users created when new), in one transaction; the raw tokens."""
     started = datetime.fromtimestamp(now if now is not None else time.time(), UTC)
-    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
-        conn.execute(
+    ends = session_end(ttl, now)
+    tokens = [new_token() for _ in user_ids]
+    with psycopg.connect(libpq_url(database_url)) as conn, conn.cursor() as cursor:
+        cursor.executemany(
             'INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")'
             ' VALUES (%s, %s, %s, false, %s, %s) ON CONFLICT ("id") DO NOTHING',
-            [user_id, "Test User", f"{user_id}@example.com", started, started],
+            [(user, "Test User", f"{user}@example.com", started, started) for user in user_ids],
         )
-        conn.execute(
+        cursor.executemany(
             'INSERT INTO "session" ("id", "expiresAt", "token", "createdAt", "updatedAt",'
             ' "userId") VALUES (%s, %s, %s, %s, %s, %s)',
-            [new_token(), session_end(ttl, now), token, started, started, user_id],
+            [
+                (new_token(), ends, token, started, started, user)
+                for user, token in zip(user_ids, tokens, strict=True)
+            ],
         )
-    return token
+    return tokens
 
 
 def delete_session(database_url: str, token: str) -> None:
