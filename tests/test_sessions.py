@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from backend.settings import SettingsError, load_settings
 from harness import better_auth
 from harness.client import ENDPOINTS, TodoClient
 from harness.live import free_port
@@ -282,3 +283,30 @@ def test_the_session_row_is_what_better_auth_would_write(table_stack: Stack, use
             [token],
         ).fetchone()
     assert row == (user_id, f"{user_id}@example.com")
+
+
+# --- the settings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("session_table", 'session"; DROP TABLE tasks; --'),
+        ("session_table", "a.b.c"),
+        ("session_user_id_column", "user id"),
+        ("session_expires_at_column", ""),
+        ("session_lookup", "sometimes"),
+    ],
+)
+def test_bad_session_settings_stop_start_up_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None, better_auth_secret="s" * 40, **{name: value})
+    assert name.upper() in str(raised.value)
+    if value:
+        assert value not in str(raised.value)
+
+
+def test_session_lookup_is_read_in_any_case() -> None:
+    settings = load_settings(_env_file=None, better_auth_secret="s" * 40, session_lookup=" HTTP ")
+    assert settings.session_lookup == "http"
+    assert settings.session_url == "http://localhost:3000/api/auth/get-session"
