@@ -253,8 +253,8 @@ def test_a_jwks_that_misbehaves_from_the_start_gives_401_and_backs_off(
 def test_a_trickling_jwks_holds_no_request_whose_key_is_cached(
     database_url: str, user_id: str
 ) -> None:
-    """One byte every 0.2 s, never finishing: the fetch it costs ends at its deadline, and
-    requests with cached keys answer while it runs (none waits for it)."""
+    """One byte every 0.2 s, never finishing: the fetch it costs ends at its deadline, the
+    requests that need it share it, and requests with cached keys answer while it runs."""
     with local_stack(database_url, jwks_timeout_seconds=5, jwks_cache_seconds=0) as running:
         cached = running.token(user_id, "EdDSA")
         assert get_tasks(running.url, user_id, cached).status_code == 200
@@ -264,19 +264,22 @@ def test_a_trickling_jwks_holds_no_request_whose_key_is_cached(
             user_id, issuer=running.auth_base_url, audience=running.auth_base_url
         )
         finished: list[str] = []
-        waiting = threading.Thread(
-            target=lambda: finished.append(
-                str(get_tasks(running.url, user_id, unknown).status_code)
-            )
-        )
-        waiting.start()
-        while running.jwks.requests == fetches and waiting.is_alive():
+
+        def unknown_key_request() -> None:
+            finished.append(str(get_tasks(running.url, user_id, unknown).status_code))
+
+        waiting = [threading.Thread(target=unknown_key_request) for _ in range(3)]
+        for thread in waiting:
+            thread.start()
+        while running.jwks.requests == fetches and any(t.is_alive() for t in waiting):
             time.sleep(0.01)  # until the trickling fetch has started
         for _ in range(5):
             assert get_tasks(running.url, user_id, cached).status_code == 200
             finished.append("cached")
-        waiting.join(timeout=20)
-        assert finished == ["cached"] * 5 + ["401"]
+        for thread in waiting:
+            thread.join(timeout=20)
+        assert finished == ["cached"] * 5 + ["401"] * 3
+        assert running.jwks.requests == fetches + 1  # the three shared one fetch
 
 
 # --- the JWKS is unreachable (401 quickly, never 500, never a hang) ----------------------------
