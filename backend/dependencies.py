@@ -9,15 +9,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Security
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
-from backend.auth.jwt import MISSING_MESSAGE, AuthError, is_asymmetric, read_header, verify_token
+from backend.auth.authenticator import Authenticator
+from backend.auth.jwt import MISSING_MESSAGE, AuthError
 from backend.db import Database
 from backend.errors import ForbiddenError, UnsupportedMediaError
 
 # Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
-bearer_scheme = HTTPBearer(auto_error=False, description="A Better Auth JWT (HS256 or JWKS-signed)")
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="A Better Auth JWT (HS256 or JWKS-signed) or a Better Auth session token",
+)
 
 
 async def get_database(request: Request) -> Database:
@@ -25,20 +28,14 @@ async def get_database(request: Request) -> Database:
 
 
 async def token_user(request: Request) -> str:
-    """The user id of the request's Bearer token, verified (or remembered as verified)."""
+    """The user id of the request's Bearer credential, verified (or remembered as verified).
+
+    Raises `AuthError` (401), or `SessionLookupUnavailable` / `DatabaseUnavailable` (503) when
+    a session token cannot be looked up.
+    """
     token = bearer_token(request.headers.get("authorization"))
-    auth = request.app.state.auth
-    user_id = auth.verified.get(token)
-    if user_id is not None:
-        return user_id
-    header = read_header(token)
-    asymmetric = is_asymmetric(header)
-    if asymmetric:  # may fetch the JWKS: keep it off the event loop
-        user_id = await run_in_threadpool(verify_token, token, auth.config, auth.keys, header)
-    else:
-        user_id = verify_token(token, auth.config, auth.keys, header)
-    auth.verified.remember(token, user_id, asymmetric=asymmetric)
-    return user_id
+    authenticator: Authenticator = request.app.state.auth
+    return await authenticator.user_of(token)
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from backend.auth.jwt import AuthError
+from backend.auth.session import SessionLookupUnavailable
 from backend.db import DatabaseUnavailable
 from backend.logs import app_log, security_log
 
@@ -44,6 +45,8 @@ def install_error_handlers(app: FastAPI, authorize: Authorize) -> None:
                 return await _auth_failed(request, denied)
             except ForbiddenError as denied:
                 return await _forbidden(request, denied)
+            except (DatabaseUnavailable, SessionLookupUnavailable) as down:
+                return await _database_unavailable(request, down)
             return _detail(400, MALFORMED_JSON_MESSAGE)
         return _detail(422, [_public(problem) for problem in error.errors()])
 
@@ -52,6 +55,7 @@ def install_error_handlers(app: FastAPI, authorize: Authorize) -> None:
     app.add_exception_handler(UnsupportedMediaError, _not_json)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
+    app.add_exception_handler(SessionLookupUnavailable, _database_unavailable)
     app.add_exception_handler(HTTPException, _http_error)
 
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from backend.auth.cache import VerifiedTokens
-from backend.auth.jwks import JwksKeys
-from backend.auth.jwt import KeySource, VerifierConfig
+from backend.authentication import build_authenticator
 from backend.db import Database, create_engine
 from backend.dependencies import authorize
 from backend.errors import install_error_handlers
@@ -20,15 +17,6 @@ from backend.logs import configure_logging
 from backend.middleware import RequestContextMiddleware
 from backend.routes import health, tasks
 from backend.settings import Settings, SettingsError, load_settings
-
-
-@dataclass(frozen=True)
-class AuthState:
-    """What the token check needs, built once per app."""
-
-    config: VerifierConfig
-    keys: KeySource
-    verified: VerifiedTokens
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         slots=settings.db_pool_size + settings.db_max_overflow,
         wait=settings.db_pool_timeout_seconds,
     )
+    authenticator = build_authenticator(settings, database)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved (README).
         gc.freeze()
         yield
+        await authenticator.aclose()
         await database.dispose()
 
     app = FastAPI(
@@ -59,11 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.database = database
-    app.state.auth = AuthState(
-        config=verifier_config(settings),
-        keys=jwks_keys(settings),
-        verified=VerifiedTokens(asymmetric_seconds=settings.jwks_cache_seconds),
-    )
+    app.state.auth = authenticator
     app.include_router(tasks.router)
     app.include_router(health.router)
     install_error_handlers(app, authorize=authorize)
@@ -78,22 +64,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     return app
-
-
-def verifier_config(settings: Settings) -> VerifierConfig:
-    return VerifierConfig(
-        secret=settings.better_auth_secret.get_secret_value(),
-        issuer=settings.expected_issuer,
-        audience=settings.expected_audience,
-        leeway_seconds=settings.jwt_leeway_seconds,
-        check_shared_secret_issuer=bool(settings.jwt_issuer or settings.jwt_audience),
-    )
-
-
-def jwks_keys(settings: Settings) -> JwksKeys:
-    return JwksKeys(
-        settings.jwks_url,
-        timeout=settings.jwks_timeout_seconds,
-        cache_seconds=settings.jwks_cache_seconds,
-        refetch_seconds=settings.jwks_refetch_seconds,
-    )

@@ -9,9 +9,16 @@ from alembic.config import Config
 from sqlalchemy import create_engine, pool
 
 from backend.db import connect_args
+from backend.models import Task
 from backend.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate looks at our tables only: a database shared with Better Auth also holds its
+    `user`, `session`, `account`, … tables, which a revision must never drop."""
+    return type_ != "table" or name in Task.metadata.tables
 
 
 def alembic_config(database_url: str) -> Config:

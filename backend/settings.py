@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from backend.database_url import normalise_database_url
 
 ENV_FILES = (".env", "backend/.env")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 
 
 class SettingsError(Exception):
@@ -43,7 +45,18 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: float = Field(default=10, ge=0, le=300)
     jwks_timeout_seconds: float = Field(default=3, gt=0, le=30)
     jwks_cache_seconds: float = Field(default=300, ge=0)
-    jwks_refetch_seconds: float = Field(default=5, ge=0)
+    jwks_refetches_per_minute: float = Field(default=10, ge=1, le=600)
+    jwks_max_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
+
+    session_lookup: Literal["auto", "database", "http", "off"] = "auto"
+    session_require_signature: bool = False
+    session_cache_seconds: float = Field(default=5, ge=0, le=300)
+    session_timeout_seconds: float = Field(default=3, gt=0, le=30)
+    better_auth_session_url: str | None = None
+    session_table: str = "session"
+    session_token_column: str = "token"
+    session_user_id_column: str = "userId"
+    session_expires_at_column: str = "expiresAt"
 
     # Overflow connections are closed when returned, so steady load reopens one per request
     # (3-4x the database CPU in `make bench`): keep every connection in the pool instead.
@@ -60,7 +73,25 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
 
-    @field_validator("better_auth_url", "better_auth_jwks_url")
+    @field_validator(
+        "session_table",
+        "session_token_column",
+        "session_user_id_column",
+        "session_expires_at_column",
+    )
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        parts = value.split(".")
+        if len(parts) > 2 or not all(IDENTIFIER.fullmatch(part) for part in parts):
+            raise ValueError("must be a table or column name such as session or userId")
+        return value
+
+    @field_validator("session_lookup", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("better_auth_url", "better_auth_jwks_url", "better_auth_session_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -111,6 +142,10 @@ class Settings(BaseSettings):
     @cached_property
     def jwks_url(self) -> str:
         return self.better_auth_jwks_url or f"{self.better_auth_url}/api/auth/jwks"
+
+    @cached_property
+    def session_url(self) -> str:
+        return self.better_auth_session_url or f"{self.better_auth_url}/api/auth/get-session"
 
     @cached_property
     def expected_issuer(self) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.stack import Stack, local_stack, migrated_database
-from harness.tokens import ALGORITHMS, DEFAULT_BASE_URL, BadTokens, hs256_token
+from harness.tokens import ALGORITHMS, DEFAULT_BASE_URL, SESSION, BadTokens, hs256_token
 
 OWN_STACK_TAG = "own-stack"
 SKIP_REASON = (
@@ -34,6 +34,8 @@ class Target:
 
     @property
     def token_mode(self) -> str:
+        if self.token_alg == SESSION:
+            return "Better Auth session (its session table)"
         return (
             "HS256 (BETTER_AUTH_SECRET)"
             if self.token_alg == "HS256"
@@ -65,13 +67,14 @@ def runs_remotely() -> bool:
 def open_target() -> Iterator[Target]:
     """`BASE_URL` (with `BETTER_AUTH_SECRET`) when set, else a fresh local stack."""
     alg = os.environ.get("TOKEN_ALG", "HS256")
-    if alg not in ("HS256", *ALGORITHMS):
-        raise RuntimeError(f"TOKEN_ALG must be HS256 or one of {ALGORITHMS}")
+    if alg not in ("HS256", *ALGORITHMS, SESSION):
+        raise RuntimeError(f"TOKEN_ALG must be HS256, {SESSION} or one of {ALGORITHMS}")
     if runs_remotely():
         yield remote_target(os.environ["BASE_URL"].rstrip("/"), alg)
         return
     with ExitStack() as resources:
-        stack = resources.enter_context(local_stack(migrated_database(resources)))
+        database_url = migrated_database(resources)
+        stack = resources.enter_context(local_stack(database_url, better_auth_tables=True))
         yield Target(
             base_url=stack.url,
             secret=stack.secret,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -53,3 +54,20 @@ class TodoClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def statuses_until(
+    url: str, headers: dict[str, str], wanted: int, *, attempts: int = 40, pause: float = 0.05
+) -> list[int]:
+    """GET `url` until it answers `wanted` (at most `attempts` times); every status seen.
+
+    For changes the backend applies in the background (a JWKS refresh): the test asserts the
+    last status, never how long it took.
+    """
+    seen: list[int] = []
+    for _ in range(attempts):
+        seen.append(httpx.get(url, headers=headers, timeout=10).status_code)
+        if seen[-1] == wanted:
+            break
+        time.sleep(pause)
+    return seen

@@ -6,6 +6,9 @@ Good tokens:
   RS256, PS256 too), `kid` in the header, `iss`/`aud` = the Better Auth base URL, `sub` and the
   user's fields as claims, 15 minutes of life. `SigningKey.jwks()` is what `/api/auth/jwks` serves.
 
+A Better Auth session (`--alg session`): a row in Better Auth's `session` table (see
+`harness.better_auth`), handed out as its bearer plugin does: `<token>.<signature>`.
+
 Bad tokens: see `BadTokens`. Command line: `python -m harness.tokens --help`.
 """
 
@@ -30,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 DEFAULT_TTL_SECONDS = 15 * 60
 DEFAULT_BASE_URL = "http://localhost:3000"
 ALGORITHMS = ("EdDSA", "ES256", "RS256", "PS256")
+SESSION = "session"
+"""The token mode of a Better Auth session token (`harness.better_auth`), beside the JWT algs."""
 
 
 def better_auth_claims(
@@ -295,16 +300,29 @@ class BadTokens:
         return {name: getattr(self, name)() for name in names}
 
 
-def _secret_from_environment() -> str | None:
-    if os.environ.get("BETTER_AUTH_SECRET"):
-        return os.environ["BETTER_AUTH_SECRET"]
+def _from_environment(*names: str) -> str | None:
+    """The first of `names` set in the environment, else in `.env` or `backend/.env`."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
     from dotenv import dotenv_values
 
     for path in (".env", "backend/.env"):
-        value = dotenv_values(path).get("BETTER_AUTH_SECRET") if os.path.exists(path) else None
-        if value:
-            return value
+        values = dotenv_values(path) if os.path.exists(path) else {}
+        for name in names:
+            if values.get(name):
+                return values[name]
     return None
+
+
+def _session_token(user: str, secret: str, database_url: str, ttl: int, unsigned: bool) -> str:
+    from backend.database_url import normalise_database_url
+    from harness import better_auth
+
+    url = normalise_database_url(database_url)
+    better_auth.create_tables(url)
+    token = better_auth.insert_session(url, user, ttl=ttl)
+    return better_auth.bearer_value(token, secret, signed=not unsigned)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,7 +331,21 @@ def main(argv: list[str] | None = None) -> int:
         description="Print a token for USER, signed like Better Auth, and a curl line to try it.",
     )
     parser.add_argument("user", help="the user id (the token's sub)")
-    parser.add_argument("--alg", default="HS256", choices=["HS256", *ALGORITHMS])
+    parser.add_argument(
+        "--alg",
+        default="HS256",
+        choices=["HS256", *ALGORITHMS, SESSION],
+        help="HS256 (default), a JWT-plugin key type, or session (a Better Auth session)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="session: the database Better Auth shares with the backend; its user and session"
+        " tables are created if missing (default: NEON_DATABASE_URL or DATABASE_URL,"
+        " environment then .env)",
+    )
+    parser.add_argument(
+        "--unsigned", action="store_true", help="session: the bare token, without .signature"
+    )
     parser.add_argument("--secret", help="BETTER_AUTH_SECRET (default: environment, then .env)")
     parser.add_argument("--ttl", type=int, default=DEFAULT_TTL_SECONDS, help="seconds of life")
     bad_kinds = list(BadTokens("u", "s" * 32).all())
@@ -331,13 +363,21 @@ def main(argv: list[str] | None = None) -> int:
         help="for asymmetric tokens: serve the key at 127.0.0.1:PORT/api/auth/jwks until Ctrl-C",
     )
     args = parser.parse_args(argv)
-    secret = args.secret or _secret_from_environment()
-    key = SigningKey.generate(args.alg) if args.alg != "HS256" else None
+    secret = args.secret or _from_environment("BETTER_AUTH_SECRET")
+    key = SigningKey.generate(args.alg) if args.alg not in ("HS256", SESSION) else None
     base_url = f"http://localhost:{args.serve_jwks}" if args.serve_jwks else DEFAULT_BASE_URL
     if args.bad:
         token = BadTokens(args.user, secret or "s" * 32, key, base_url=base_url).all()[args.bad]
     elif key is not None:
         token = key.token(args.user, issuer=base_url, audience=base_url, ttl=args.ttl)
+    elif args.alg == SESSION:
+        database_url = args.database_url or _from_environment("NEON_DATABASE_URL", "DATABASE_URL")
+        if not secret or not database_url:
+            parser.error(
+                "a session needs BETTER_AUTH_SECRET and the shared database:"
+                " pass --secret and --database-url (or set them in the environment or .env)"
+            )
+        token = _session_token(args.user, secret, database_url, args.ttl, args.unsigned)
     elif secret:
         token = hs256_token(args.user, secret, ttl=args.ttl)
     else:

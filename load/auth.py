@@ -1,4 +1,5 @@
-"""Tokens for simulated users: HS256 with `BETTER_AUTH_SECRET`, or Better Auth's JWKS-signed kind.
+"""Tokens for simulated users: HS256 with `BETTER_AUTH_SECRET`, Better Auth's JWKS-signed kind,
+or a Better Auth session (a row in its `session` table, in the database the backend shares).
 
 For the JWKS mode the private key travels in a small JSON key file (`save_key`), so Locust
 workers on other processes or machines sign with the key the backend's JWKS server publishes.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
+from harness import better_auth
 from harness.tokens import DEFAULT_TTL_SECONDS, SigningKey, hs256_token
 
 RENEW_BEFORE_SECONDS = 60
@@ -34,12 +36,14 @@ def save_key(key: SigningKey, issuer: str, path: Path) -> None:
 
 @dataclass(frozen=True)
 class TokenSource:
-    """Mints a token for any user: HS256 when `secret` is set, else signed by `key` for `issuer`."""
+    """Mints a token for any user: a session when `session_database_url` is set (signed with
+    `secret`), else HS256 when `secret` is set, else signed by `key` for `issuer`."""
 
     secret: str | None = None
     key: SigningKey | None = None
     issuer: str | None = None
     ttl: int = DEFAULT_TTL_SECONDS
+    session_database_url: str | None = None
 
     @classmethod
     def from_key_file(cls, path: str | Path) -> TokenSource:
@@ -50,6 +54,9 @@ class TokenSource:
     def mint(self, user_id: str) -> tuple[str, float]:
         """A fresh token and the moment (epoch seconds) it should be replaced."""
         renew_at = time.time() + self.ttl - RENEW_BEFORE_SECONDS
+        if self.session_database_url is not None and self.secret is not None:
+            raw = better_auth.insert_session(self.session_database_url, user_id, ttl=self.ttl)
+            return better_auth.bearer_value(raw, self.secret), renew_at
         if self.secret is not None:
             return hs256_token(user_id, self.secret, ttl=self.ttl), renew_at
         if self.key is None:

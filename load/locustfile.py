@@ -47,10 +47,18 @@ log = logging.getLogger("load")
 def _options(parser: Any) -> None:
     parser.add_argument(
         "--auth",
-        choices=["hs256", "jwks"],
+        choices=["hs256", "jwks", "session"],
         default="hs256",
         env_var="LOAD_AUTH",
-        help="token kind: HS256 with the secret, or JWKS-signed with --signing-key",
+        help="token kind: HS256 with the secret, JWKS-signed with --signing-key, or a Better Auth"
+        " session created in --session-database",
+    )
+    parser.add_argument(
+        "--session-database",
+        default="",
+        env_var="LOAD_SESSION_DATABASE_URL",
+        is_secret=True,
+        help="session mode: the database holding Better Auth's session table (the backend's)",
     )
     parser.add_argument(
         "--secret",
@@ -75,6 +83,8 @@ def _options(parser: Any) -> None:
 def token_source(options: Any) -> TokenSource:
     if options.auth == "jwks":
         return TokenSource.from_key_file(options.signing_key)
+    if options.auth == "session":
+        return TokenSource(secret=options.secret, session_database_url=options.session_database)
     if options.secret:
         return TokenSource(secret=options.secret)
     from backend.settings import load_settings  # the backend's own reading of env and .env

@@ -3,6 +3,7 @@
     python -m load.run                          # 50 users, 60 s, on a throwaway embedded database
     python -m load.run --users 20 --run-time 20s
     python -m load.run --auth jwks              # Better Auth JWKS-signed tokens (EdDSA)
+    python -m load.run --auth session           # Better Auth sessions in its session table
     python -m load.run --host http://127.0.0.1:8000   # an already running server: start nothing
     python -m load.run -- --max-p95-ms 200      # anything after `--` goes to Locust
 
@@ -19,6 +20,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from harness import better_auth
 from harness.jwks_server import JwksServer
 from harness.stack import migrated_database
 from harness.tokens import SigningKey
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             key_file = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "key.json"
             save_key(key, jwks.base_url, key_file)
             auth_url, env["LOAD_SIGNING_KEY"] = jwks.base_url, str(key_file)
+        if args.auth == "session":
+            better_auth.create_tables(database_url)
+            env["LOAD_SESSION_DATABASE_URL"] = database_url
         server = stack.enter_context(
             running_server(database_url, workers=args.workers, auth_url=auth_url)
         )
@@ -70,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--run-time", default="60s", help="how long, e.g. 90s or 5m (default 60s)")
     parser.add_argument("--host", help="test this running server instead of starting one")
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
-    parser.add_argument("--auth", choices=["hs256", "jwks"], default="hs256")
+    parser.add_argument("--auth", choices=["hs256", "jwks", "session"], default="hs256")
     parser.add_argument(
         "--report", default="reports/load", help="report prefix: PREFIX.html, PREFIX_stats.csv, ..."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from harness.jwks_server import JwksServer
+from harness.jwks_server import Answer, JwksServer
 from harness.live import LiveServer, free_port
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import (
@@ -106,15 +107,14 @@ def test_a_token_without_kid_is_401(stack: Stack, user_id: str) -> None:
 # --- rotation and refetching ------------------------------------------------------------------
 
 
-def test_a_newly_published_key_is_accepted_after_a_refetch(database_url: str, user_id: str) -> None:
-    with local_stack(database_url, jwks_refetch_seconds=0.3) as running:
+def test_a_newly_published_key_is_accepted_at_once(database_url: str, user_id: str) -> None:
+    with local_stack(database_url) as running:
         old = running.keys["EdDSA"]
         assert get_tasks(running.url, user_id, running.token(user_id, "EdDSA")).status_code == 200
         fetches = running.jwks.requests
 
         new = SigningKey.generate("EdDSA")
         running.jwks.document = jwks_of(new, old)
-        time.sleep(0.4)  # let the refetch cool-down pass
         token = new.token(user_id, issuer=running.auth_base_url, audience=running.auth_base_url)
 
         assert get_tasks(running.url, user_id, token).status_code == 200
@@ -125,12 +125,24 @@ def test_a_newly_published_key_is_accepted_after_a_refetch(database_url: str, us
         assert get_tasks(running.url, user_id, old_token).status_code == 200
 
 
-def test_refetching_for_unknown_kids_is_rate_limited(database_url: str, user_id: str) -> None:
-    with local_stack(database_url, jwks_refetch_seconds=60) as running:
+def test_a_burst_of_rotations_is_each_accepted_on_the_first_request(
+    database_url: str, user_id: str
+) -> None:
+    """A dev server restarted six times in a row, each time with new keys (issue 14: 2 of 6)."""
+    with local_stack(database_url) as running:
+        base = running.auth_base_url
+        for _ in range(6):
+            key = SigningKey.generate("EdDSA")
+            running.jwks.document = jwks_of(key)
+            token = key.token(user_id, issuer=base, audience=base)
+            assert get_tasks(running.url, user_id, token).status_code == 200
+
+
+def test_unknown_kids_spend_the_refetch_budget_and_no_more(database_url: str, user_id: str) -> None:
+    with local_stack(database_url, jwks_refetches_per_minute=3) as running:
         key = running.keys["EdDSA"]
         assert get_tasks(running.url, user_id, running.token(user_id, "EdDSA")).status_code == 200
-        fetches = running.jwks.requests
-        assert fetches == 1
+        assert running.jwks.requests == 1
 
         claims = better_auth_claims(
             user_id, issuer=running.auth_base_url, audience=running.auth_base_url
@@ -139,18 +151,135 @@ def test_refetching_for_unknown_kids_is_rate_limited(database_url: str, user_id:
             token = key.sign(claims, kid=f"unknown-{n}")
             assert get_tasks(running.url, user_id, token).status_code == 401
 
-        assert running.jwks.requests == fetches
+        assert running.jwks.requests <= 1 + 3 + 1  # the burst, plus what refilled meanwhile
+        fetches = running.jwks.requests
         assert get_tasks(running.url, user_id, running.token(user_id, "RS256")).status_code == 200
-        assert running.jwks.requests == fetches
+        assert running.jwks.requests == fetches  # cached keys never wait for the budget
+
+
+def test_a_kid_listed_twice_is_refused_and_the_other_keys_still_work(
+    database_url: str, user_id: str
+) -> None:
+    """Two keys under one `kid` are ambiguous: neither is trusted (docs/decisions.md)."""
+    with local_stack(database_url) as running:
+        base = running.auth_base_url
+        first, second = SigningKey.generate("EdDSA", kid="twice"), SigningKey.generate("ES256")
+        second.kid = "twice"
+        other = SigningKey.generate("EdDSA")
+        running.jwks.document = jwks_of(first, second, other)
+        for key in (first, second):
+            token = key.token(user_id, issuer=base, audience=base)
+            assert get_tasks(running.url, user_id, token).status_code == 401
+        token = other.token(user_id, issuer=base, audience=base)
+        assert get_tasks(running.url, user_id, token).status_code == 200
 
 
 def test_a_jwks_without_usable_keys_is_401(database_url: str, user_id: str) -> None:
-    with local_stack(database_url, jwks_refetch_seconds=0) as running:
+    with local_stack(database_url) as running:
         token = running.token(user_id, "EdDSA")
         for document in ({"keys": []}, {}, {"keys": "nope"}, {"keys": [{"kty": "bogus"}]}):
             running.jwks.document = document
             assert get_tasks(running.url, user_id, token).status_code == 401
         assert get_tasks(running.url, user_id, running.token(user_id)).status_code == 200
+
+
+# --- a JWKS endpoint that misbehaves: 401 for unknown keys, cached keys unharmed, no storm ------
+
+MISBEHAVIOURS = {
+    "cut": Answer(cut=True),
+    "html": Answer.html(),
+    "nested": Answer.nested(),
+    "huge": Answer.huge(),
+    "status-500": Answer(b"oops", status=500, content_type="text/plain"),
+    "slow": Answer(b'{"keys": []}', delay=5),
+    "trickle": Answer(b'{"keys": [' + b" " * 500 + b"]}", trickle=0.2),
+    "not-an-object": Answer.of_json([1, 2, 3]),
+    "private-keys": Answer.of_json(
+        {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "AA", "d": "B"}]}
+    ),
+    "bad-keys": Answer.of_json({"keys": [{"kty": "RSA", "kid": "k", "n": "!!", "e": "AQAB"}]}),
+}
+
+
+@pytest.fixture
+def misbehaving_stack(database_url: str) -> Iterator[Stack]:
+    """A backend that looks at its (always stale) key set on every request, fetching sparingly."""
+    with local_stack(
+        database_url,
+        jwks_cache_seconds=0,
+        jwks_timeout_seconds=1,
+        jwks_refetches_per_minute=2,
+    ) as running:
+        yield running
+
+
+@pytest.mark.parametrize("kind", list(MISBEHAVIOURS))
+def test_cached_keys_verify_whatever_the_jwks_endpoint_does(
+    misbehaving_stack: Stack, user_id: str, kind: str
+) -> None:
+    running = misbehaving_stack
+    good = running.token(user_id, "EdDSA")
+    assert get_tasks(running.url, user_id, good).status_code == 200
+    running.jwks.answer = MISBEHAVIOURS[kind]
+    try:
+        unknown = SigningKey.generate("EdDSA").token(
+            user_id, issuer=running.auth_base_url, audience=running.auth_base_url
+        )
+        for _ in range(5):
+            assert get_tasks(running.url, user_id, good).status_code == 200
+            assert get_tasks(running.url, user_id, unknown).status_code == 401
+            assert (
+                get_tasks(running.url, user_id, running.token(user_id, "PS256")).status_code == 200
+            )
+        assert running.jwks.requests <= 1 + 2 + 1  # the first fetch, the budget, one refill
+    finally:
+        running.jwks.answer = None
+
+
+@pytest.mark.parametrize("kind", list(MISBEHAVIOURS))
+def test_a_jwks_that_misbehaves_from_the_start_gives_401_and_backs_off(
+    database_url: str, user_id: str, kind: str
+) -> None:
+    with local_stack(database_url, jwks_timeout_seconds=1, jwks_refetches_per_minute=2) as running:
+        running.jwks.answer = MISBEHAVIOURS[kind]
+        for _ in range(10):
+            response = get_tasks(running.url, user_id, running.token(user_id, "EdDSA"))
+            assert response.status_code == 401
+            assert response.json()["detail"] == "Invalid or malformed token"
+        assert running.jwks.requests <= 2  # back-off (1 s, doubling) within a budget of 2
+        assert get_tasks(running.url, user_id, running.token(user_id)).status_code == 200
+
+
+def test_a_trickling_jwks_holds_no_request_whose_key_is_cached(
+    database_url: str, user_id: str
+) -> None:
+    """One byte every 0.2 s, never finishing: the fetch it costs ends at its deadline, the
+    requests that need it share it, and requests with cached keys answer while it runs."""
+    with local_stack(database_url, jwks_timeout_seconds=5, jwks_cache_seconds=0) as running:
+        cached = running.token(user_id, "EdDSA")
+        assert get_tasks(running.url, user_id, cached).status_code == 200
+        running.jwks.answer = MISBEHAVIOURS["trickle"]
+        fetches = running.jwks.requests
+        unknown = SigningKey.generate("EdDSA").token(
+            user_id, issuer=running.auth_base_url, audience=running.auth_base_url
+        )
+        finished: list[str] = []
+
+        def unknown_key_request() -> None:
+            finished.append(str(get_tasks(running.url, user_id, unknown).status_code))
+
+        waiting = [threading.Thread(target=unknown_key_request) for _ in range(3)]
+        for thread in waiting:
+            thread.start()
+        while running.jwks.requests == fetches and any(t.is_alive() for t in waiting):
+            time.sleep(0.01)  # until the trickling fetch has started
+        for _ in range(5):
+            assert get_tasks(running.url, user_id, cached).status_code == 200
+            finished.append("cached")
+        for thread in waiting:
+            thread.join(timeout=20)
+        assert finished == ["cached"] * 5 + ["401"] * 3
+        assert running.jwks.requests == fetches + 1  # the three shared one fetch
 
 
 # --- the JWKS is unreachable (401 quickly, never 500, never a hang) ----------------------------
@@ -202,6 +331,16 @@ def test_a_jwks_that_never_answers_gives_401_not_a_hang(database_url: str, user_
             for _ in range(3):
                 assert get_tasks(server.url, user_id, jwks_token(user_id)).status_code == 401
             assert httpx.get(server.url + "/health", timeout=HANG_GUARD).status_code == 200
+
+
+def test_a_jwks_that_comes_back_is_used_again(database_url: str, user_id: str) -> None:
+    with local_stack(database_url) as running:
+        running.jwks.answer = Answer(cut=True)
+        token = running.token(user_id, "ES256")
+        assert get_tasks(running.url, user_id, token).status_code == 401
+        running.jwks.answer = None
+        time.sleep(1.1)  # the first back-off after a failed fetch
+        assert get_tasks(running.url, user_id, token).status_code == 200
 
 
 def test_a_separate_jwks_url_with_iss_and_aud_from_better_auth_url(

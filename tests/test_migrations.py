@@ -14,6 +14,7 @@ from sqlalchemy import Connection, create_engine, exc, text
 
 from backend import migrate
 from backend.models import Task
+from harness import better_auth
 from harness.database import throwaway_database
 
 CATALOG = {
@@ -133,3 +134,17 @@ def test_migrations_go_down_and_up_again(fresh_database: str) -> None:
     command.upgrade(config, "head")
     with connected(fresh_database) as conn:
         assert conn.scalar(text("SELECT to_regclass('tasks')")) is not None
+
+
+def test_autogenerate_leaves_better_auths_tables_alone(fresh_database: str) -> None:
+    """A database shared with Better Auth: its tables are not ours to drop."""
+    better_auth.create_tables(fresh_database)
+    with connected(fresh_database) as conn:
+        unfiltered = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert {"user", "session"} <= {
+            change[1].name for change in compare_metadata(unfiltered, Task.metadata)
+        }
+        filtered = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": migrate.ours}
+        )
+        assert compare_metadata(filtered, Task.metadata) == []

@@ -13,7 +13,7 @@ import jwt
 import pytest
 
 from harness.live import LiveServer, free_port
-from harness.stack import Stack, settings_for
+from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -128,3 +128,39 @@ def test_served_jwks_token_is_accepted_by_a_backend_trusting_that_jwks(
         assert process.wait(timeout=10) == 0
         process.stdout.close()
         process.stderr.close()
+
+
+def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(
+    fresh_database: str, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with local_stack(fresh_database) as running:
+        token, curl = run_cli(
+            capsys, user_id, "--alg", "session", "--secret", running.secret,
+            "--database-url", fresh_database, "--api", running.url,
+        )  # fmt: skip
+        raw, signature = token.split(".")
+        assert len(raw) == 32 and len(signature) == 44
+        assert list_tasks(running.url, user_id, token).status_code == 200
+        assert list_tasks(running.url, "someone-else", token).status_code == 403
+        assert running.jwks.session_requests == 0  # found in the table, not asked over HTTP
+        assert curl.endswith(f"{running.url}/api/{user_id}/tasks")
+
+        unsigned, _ = run_cli(
+            capsys, user_id, "--alg", "session", "--unsigned", "--secret", running.secret,
+            "--database-url", fresh_database,
+        )  # fmt: skip
+        assert "." not in unsigned
+        assert list_tasks(running.url, user_id, unsigned).status_code == 200
+
+
+def test_a_session_without_a_database_says_what_it_needs(
+    capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("NEON_DATABASE_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["user123", "--alg", "session", "--secret", "s" * 32])
+    assert exit_.value.code == 2
+    assert "--database-url" in capsys.readouterr().err

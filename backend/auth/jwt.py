@@ -1,9 +1,12 @@
-"""Verify a Better Auth token: token in, the user id out, or a typed `AuthError`.
+"""Verify a Better Auth JWT: token (and its key) in, the user id out, or a typed `AuthError`.
 
-Two kinds of token are accepted (SC-005):
+Two kinds of JWT are accepted (SC-005):
 - HS256, signed with `BETTER_AUTH_SECRET` (what most hackathon frontends mint);
 - Better Auth JWT-plugin tokens signed with an asymmetric key (EdDSA by default) whose public
   key is published in the JWKS, with `iss` and `aud` set to the Better Auth base URL.
+
+The time claims (`exp`, `nbf`, `iat`) must be whole numbers of seconds in years 1970-9999:
+floats, booleans, strings, NaN and absurd magnitudes are refused before any library sees them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import jwt
 
@@ -22,6 +25,8 @@ ASYMMETRIC_ALGORITHMS = frozenset(
 USER_CLAIMS = ("sub", "user_id", "id")
 MAX_USER_ID_LENGTH = 255
 MAX_TOKEN_LENGTH = 8192
+TIME_CLAIMS = ("exp", "nbf", "iat")
+LAST_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 MISSING_MESSAGE = "Missing authorization token"
 INVALID_MESSAGE = "Invalid or malformed token"
@@ -37,10 +42,12 @@ class AuthError(Exception):
         self.message = message
 
 
-class KeySource(Protocol):
-    """Where public keys come from (the JWKS); looked up by `kid`."""
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A token that passed every check: whose it is, and until when (epoch seconds)."""
 
-    def get_key(self, kid: str) -> jwt.PyJWK: ...
+    user_id: str
+    expires_at: float
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def read_header(token: str) -> dict[str, Any]:
         raise AuthError("malformed")
     header_segment, payload_segment, _ = token.split(".")
     header = _decode_segment(header_segment)
-    _decode_segment(payload_segment)
+    _check_time_claims(_decode_segment(payload_segment))
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise AuthError("malformed")
@@ -74,13 +81,24 @@ def is_asymmetric(header: dict[str, Any]) -> bool:
     return header["alg"] in ASYMMETRIC_ALGORITHMS
 
 
+def key_id(header: dict[str, Any]) -> str:
+    """The `kid` of an asymmetric token's header (without one, no key can be found)."""
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise AuthError("unknown_key")
+    return kid
+
+
 def verify_token(
-    token: str, config: VerifierConfig, keys: KeySource | None, header: dict[str, Any] | None = None
-) -> str:
-    """Return the user id of a valid token, or raise `AuthError`."""
+    token: str,
+    config: VerifierConfig,
+    key: jwt.PyJWK | None = None,
+    header: dict[str, Any] | None = None,
+) -> VerifiedToken:
+    """Check a token (asymmetric ones against `key`, their JWKS key); raise `AuthError` if bad."""
     header = header if header is not None else read_header(token)
     if is_asymmetric(header):
-        claims = _verify_with_jwks(token, header, config, keys)
+        claims = _verify_with_key(token, header, config, key)
     else:
         claims = _decode(
             token,
@@ -89,7 +107,7 @@ def verify_token(
             config,
             check_issuer=config.check_shared_secret_issuer,
         )
-    return user_id_from(claims)
+    return VerifiedToken(user_id_from(claims), float(claims["exp"]))
 
 
 def user_id_from(claims: dict[str, Any]) -> str:
@@ -101,19 +119,30 @@ def user_id_from(claims: dict[str, Any]) -> str:
         raise AuthError("user_claim_not_string")
     if len(set(named)) > 1:
         raise AuthError("conflicting_user_claims")
-    user_id = named[0]
+    return checked_user_id(named[0])
+
+
+def checked_user_id(user_id: str) -> str:
+    """A user id fit for the path check: non-blank, at most 255 characters, no NUL."""
     if not user_id.strip() or len(user_id) > MAX_USER_ID_LENGTH or "\x00" in user_id:
         raise AuthError("bad_user_claim")
     return user_id
 
 
-def _verify_with_jwks(
-    token: str, header: dict[str, Any], config: VerifierConfig, keys: KeySource | None
+def _check_time_claims(claims: dict[str, Any]) -> None:
+    for name in TIME_CLAIMS:
+        if name not in claims:
+            continue
+        value = claims[name]
+        if type(value) is not int or not 0 <= value <= LAST_TIMESTAMP:
+            raise AuthError("bad_time_claim")
+
+
+def _verify_with_key(
+    token: str, header: dict[str, Any], config: VerifierConfig, key: jwt.PyJWK | None
 ) -> dict[str, Any]:
-    kid = header.get("kid")
-    if keys is None or not isinstance(kid, str) or not kid:
+    if key is None:
         raise AuthError("unknown_key")
-    key = keys.get_key(kid)
     alg = header["alg"]
     if not _key_fits(key, alg):
         raise AuthError("algorithm_mismatch")
@@ -160,12 +189,16 @@ def _decode_segment(segment: str) -> dict[str, Any]:
     """Base64url-decode one JSON segment, refusing non-objects and duplicate member names."""
     try:
         raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-        value = json.loads(raw, object_pairs_hook=_unique_members)
-    except (ValueError, UnicodeDecodeError):
+        value = json.loads(raw, object_pairs_hook=_unique_members, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         raise AuthError("malformed") from None
     if not isinstance(value, dict):
         raise AuthError("malformed")
     return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

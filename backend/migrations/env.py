@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from backend.migrate import ours
 from backend.models import Task
 
 target_metadata = Task.metadata
@@ -34,7 +35,12 @@ def _configured_url() -> str:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        include_name=ours,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,7 +1,8 @@
 """`make bench`: our backend against the limits of this machine, in one unattended run.
 
 1. the frontend-like mix (50% list of ~20 tasks, 20% create, 15% toggle, 10% update, 5% get)
-   over 200 users, with wrk at 50 and at 200 connections;
+   over 200 users, with wrk at 50 and at 200 connections; then the same mix at the first
+   connection count with Better Auth session tokens (looked up in its `session` table);
 2. the ceilings: an authenticated route with no database work (framework + token check),
    bare `/health`, and pgbench running the mix's statements straight on the database;
 3. the server processes' peak memory, and list latency for a user with 10,000 tasks.
@@ -24,6 +25,7 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import make_url
 
+from harness import better_auth
 from harness.database import throwaway_server
 from harness.stack import migrated_database
 from harness.tokens import hs256_token
@@ -33,8 +35,9 @@ from load.bench.tools import Result, ensure_wrk, run_pgbench, run_wrk
 from load.server import RunningServer, running_server
 
 WARM_UP_SECONDS = 3
-SCENARIOS = ("mix", "health", "big-list", "ceiling", "pgbench")
+SCENARIOS = ("mix", "session-mix", "health", "big-list", "ceiling", "pgbench")
 MIX = "our API, frontend mix"
+SESSION_MIX = "our API, frontend mix, Better Auth sessions"
 CEILING = "authenticated route, no database"
 PGBENCH = "pgbench, same statements"
 LIST_SAMPLES = 30
@@ -49,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     extras: dict[str, Any] = {}
     with ExitStack() as stack:
         database_url = migrated_database(stack, stack.enter_context(throwaway_server()))
+        better_auth.create_tables(database_url)  # before the server: it then reads them
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="todo-bench-")))
         users_file = scratch / "users.txt"
         env = {
@@ -73,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
                 for connections in args.connections if "mix" in args.only else []:
                     seed.reset(database_url, args.users, args.tasks)
                     wrk(MIX, server, "mix", connections)
+                if "session-mix" in args.only:
+                    seed.write_session_users(
+                        users_file, database_url, server.secret, args.users, args.tasks
+                    )
+                    seed.reset(database_url, args.users, args.tasks)
+                    wrk(SESSION_MIX, server, "mix", baseline)
                 if "health" in args.only:
                     wrk("bare /health (no auth, no database)", server, "health", baseline)
                 if "big-list" in args.only:
@@ -114,6 +124,10 @@ def _ratios(results: list[Result]) -> dict[str, float]:
     by_name = {r.name: r for r in reversed(results)}
     ours = by_name.get(MIX)
     ratios = {}
+    if ours and SESSION_MIX in by_name:
+        ratios["session mode / HS256 mode (requests/s)"] = (
+            by_name[SESSION_MIX].per_second / ours.per_second
+        )
     for label, name in (("framework+auth ceiling", CEILING), ("database ceiling", PGBENCH)):
         if ours and name in by_name:
             ratios[f"ours / {label} (requests/s)"] = ours.per_second / by_name[name].per_second

@@ -7,6 +7,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from harness import better_auth
 from harness.tokens import hs256_token
 
 FIRST_USER = 100_001  # user ids are numbers written as text, so pgbench can compute them
@@ -60,4 +61,15 @@ def write_users(path: Path, secret: str, users: int, tasks: int) -> None:
     for k in range(users):
         user = str(FIRST_USER + k)
         lines.append(f"{user} {hs256_token(user, secret, ttl=3600)} {k * tasks + 1}\n")
+    path.write_text("".join(lines))
+
+
+def write_session_users(path: Path, database_url: str, secret: str, users: int, tasks: int) -> None:
+    """The same users, each with a Better Auth session (rows in its tables) as their token."""
+    ids = [str(FIRST_USER + k) for k in range(users)]
+    tokens = better_auth.insert_sessions(database_url, ids, ttl=3600)
+    lines = [
+        f"{user} {better_auth.bearer_value(token, secret)} {k * tasks + 1}\n"
+        for k, (user, token) in enumerate(zip(ids, tokens, strict=True))
+    ]
     path.write_text("".join(lines))

@@ -13,8 +13,9 @@ from harness.stack import Stack, local_stack, migrated_database
 
 @pytest.fixture(scope="module")
 def rotating_stack(database_url: str) -> Iterator[Stack]:
-    """A backend that rereads the JWKS on every asymmetric token, so rotations show at once."""
-    with local_stack(database_url, jwks_cache_seconds=0, jwks_refetch_seconds=0) as running:
+    """A backend whose key set is always stale: each asymmetric token refreshes it (in the
+    background), so a rotation shows from the next request on."""
+    with local_stack(database_url, jwks_cache_seconds=0, jwks_refetches_per_minute=600) as running:
         yield running
 
 
