@@ -19,6 +19,9 @@ from backend.errors import ForbiddenError, UnsupportedMediaError
 # Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
 bearer_scheme = HTTPBearer(auto_error=False, description="A Better Auth JWT (HS256 or JWKS-signed)")
 
+AUTHORIZED_USER = "todo.authorized_user"
+"""Where `AuthorizedRoute` (`backend/routes/authorized.py`) leaves the user it authorized."""
+
 
 async def get_database(request: Request) -> Database:
     return request.app.state.database
@@ -58,12 +61,14 @@ BearerDeclared = Annotated[object, Security(bearer_scheme)]
 
 async def get_current_user(request: Request, user_id: UserIdPath, _: BearerDeclared) -> str:
     """The user of a valid Bearer token (else 401: FR-001, FR-002, FR-004), who must be the
-    user the path names (else 403: FR-003, EC-7). One dependency: each level costs CPU."""
-    return await authorize(request, user_id)
+    user the path names (else 403: FR-003, EC-7): as `AuthorizedRoute` found before reading
+    the body, or checked here on other routes. One dependency: each level costs CPU."""
+    authorized: str | None = request.scope.get(AUTHORIZED_USER)
+    return authorized if authorized is not None else await authorize(request, user_id)
 
 
 async def authorize(request: Request, user_id: str | None = None) -> str:
-    """The same checks outside dependency resolution (401, then 403), for errors found earlier."""
+    """The token's user (else 401), who must be `user_id`, by default the path's (else 403)."""
     authenticated = await token_user(request)
     if user_id is None:
         user_id = request.path_params.get("user_id", "")

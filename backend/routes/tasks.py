@@ -12,6 +12,7 @@ from backend.crud import TaskRow
 from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
 from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
 from backend.responses import task_response, tasks_response
+from backend.routes.authorized import AuthorizedRoute
 
 NOT_FOUND = "Task not found"
 
@@ -27,7 +28,9 @@ _bad_body = {
 }
 _not_found = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
 
-router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors)
+router = APIRouter(
+    prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors, route_class=AuthorizedRoute
+)
 
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The task's id")]
 
