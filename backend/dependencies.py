@@ -1,7 +1,7 @@
 """The dependencies routes declare, once each, as `Annotated` aliases.
 
 All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that cost
-more than the work itself (about 15% of the CPU per request: README, "Load testing").
+more than the work itself (about 15% of the CPU per request: `docs/performance.md`).
 """
 
 from __future__ import annotations

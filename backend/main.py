@@ -46,7 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # What exists by now (modules, the app, its routes) lives as long as the process:
-        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved (README).
+        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved
+        # (docs/performance.md).
         gc.freeze()
         yield
         await database.dispose()
