@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -79,7 +81,7 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     return _detail(error.status_code, error.detail, getattr(error, "headers", None))
 
 
-def _public(problem: dict) -> dict:
+def _public(problem: Mapping[str, Any]) -> dict[str, Any]:
     """FastAPI's validation entry (loc, msg, type; input for a single field) without internals."""
     entry = {"loc": list(problem["loc"]), "msg": problem["msg"], "type": problem["type"]}
     if len(problem["loc"]) > 1 and "input" in problem and _echoable(problem["input"]):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import httpx
+import psycopg
 import pytest
 
 from harness.client import TodoClient
 
 
-def invalid_field(response: object, *loc: str) -> None:
-    assert response.status_code == 422, response.text  # type: ignore[attr-defined]
-    assert [p["loc"] for p in response.json()["detail"]] == [list(loc)]  # type: ignore[attr-defined]
+def invalid_field(response: httpx.Response, *loc: str) -> None:
+    assert response.status_code == 422, response.text
+    assert [p["loc"] for p in response.json()["detail"]] == [list(loc)]
 
 
 # --- task ids are written one way only ------------------------------------------------------
@@ -80,7 +84,9 @@ def test_a_description_with_other_control_characters_is_422(
 # --- no per-user quota ----------------------------------------------------------------------
 
 
-def test_there_is_no_per_user_task_quota(client: TodoClient, database_url: str, sql) -> None:
+def test_there_is_no_per_user_task_quota(
+    client: TodoClient, database_url: str, sql: Callable[[str], psycopg.Connection]
+) -> None:
     with sql(database_url) as conn:
         conn.execute(
             "INSERT INTO tasks (user_id, title) SELECT %s, 'Task ' || n"
