@@ -63,8 +63,8 @@ def running_server(
     layer: str | None = None,
     ready_path: str = "/health/ready",
 ) -> Iterator[RunningServer]:
-    """Serve on a free port until the block ends: `python -m backend serve`, or else the app
-    factory `target` (default: the backend's) on the server layer `layer` (default: granian).
+    """Serve on a free port until the block ends: `python -m backend serve` (production's layer),
+    or else the app factory `target` (default: the backend's) on the server layer `layer`.
 
     `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens); the server
     is ready when `ready_path` answers 200.
@@ -83,7 +83,7 @@ def running_server(
     env.pop("DATABASE_URL", None)
     if auth_url:
         env["BETTER_AUTH_URL"] = auth_url
-    if target is None and layer is None:
+    if target is None and layer in (None, DEFAULT_LAYER):
         command = backend_command(port, workers)
     else:
         command = layer_command(
