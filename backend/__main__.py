@@ -52,7 +52,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     from backend.server import serve
 
     configure_logging(settings.log_level, settings.log_format)
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
