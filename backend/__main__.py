@@ -48,20 +48,16 @@ def _database_url(settings: Settings) -> str:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
     from backend.logs import configure_logging
+    from backend.server import serve
 
     configure_logging(settings.log_level, settings.log_format)
-    uvicorn.run(
-        "backend.main:create_app",
-        factory=True,
+    serve(
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_config=None,
-        access_log=False,
-        server_header=False,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
     )
 
 

@@ -3,7 +3,7 @@
 SQLAlchemy keeps the pool (connections opened on demand, replaced after idle cuts, recycled);
 requests run their prebuilt SQL on the pooled psycopg connection itself. Going through
 SQLAlchemy's `Connection` and its reset-on-return cost about 0.2 ms of CPU per request, a
-fifth of the whole (README, "Load testing").
+fifth of the whole (`docs/performance.md`).
 """
 
 from __future__ import annotations

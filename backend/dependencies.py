@@ -1,7 +1,7 @@
 """The dependencies routes declare, once each, as `Annotated` aliases.
 
 All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that cost
-more than the work itself (about 15% of the CPU per request: README, "Load testing").
+more than the work itself (about 15% of the CPU per request: `docs/performance.md`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ bearer_scheme = HTTPBearer(
     auto_error=False,
     description="A Better Auth JWT (HS256 or JWKS-signed) or a Better Auth session token",
 )
+
+AUTHORIZED_USER = "todo.authorized_user"
+"""Where `AuthorizedRoute` (`backend/routes/authorized.py`) leaves the user it authorized."""
 
 
 async def get_database(request: Request) -> Database:
@@ -55,12 +58,14 @@ BearerDeclared = Annotated[object, Security(bearer_scheme)]
 
 async def get_current_user(request: Request, user_id: UserIdPath, _: BearerDeclared) -> str:
     """The user of a valid Bearer token (else 401: FR-001, FR-002, FR-004), who must be the
-    user the path names (else 403: FR-003, EC-7). One dependency: each level costs CPU."""
-    return await authorize(request, user_id)
+    user the path names (else 403: FR-003, EC-7): as `AuthorizedRoute` found before reading
+    the body, or checked here on other routes. One dependency: each level costs CPU."""
+    authorized: str | None = request.scope.get(AUTHORIZED_USER)
+    return authorized if authorized is not None else await authorize(request, user_id)
 
 
 async def authorize(request: Request, user_id: str | None = None) -> str:
-    """The same checks outside dependency resolution (401, then 403), for errors found earlier."""
+    """The token's user (else 401), who must be `user_id`, by default the path's (else 403)."""
     authenticated = await token_user(request)
     if user_id is None:
         user_id = request.path_params.get("user_id", "")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,32 +29,20 @@ class UnsupportedMediaError(Exception):
     """A request body that is not JSON (400)."""
 
 
-Authorize = Callable[[Request], Awaitable[str]]
+class MalformedJsonError(HTTPException):
+    """A body that does not parse as JSON (400). An `HTTPException`, which FastAPI's body
+    reading passes on unchanged (any other error there becomes its own 400 message)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=400, detail=MALFORMED_JSON_MESSAGE)
 
 
-def install_error_handlers(app: FastAPI, authorize: Authorize) -> None:
-    """Register every handler; `authorize` runs the token and path-user checks on demand."""
-
-    async def invalid_request(request: Request, error: Exception) -> JSONResponse:
-        """FastAPI parses a JSON body before any dependency runs, so a malformed body would
-        answer 400 before the token is looked at: check access first (401 and 403 win)."""
-        assert isinstance(error, RequestValidationError)
-        if any(problem["type"] == "json_invalid" for problem in error.errors()):
-            try:
-                await authorize(request)
-            except AuthError as denied:
-                return await _auth_failed(request, denied)
-            except ForbiddenError as denied:
-                return await _forbidden(request, denied)
-            except (DatabaseUnavailable, SessionLookupUnavailable) as down:
-                return await _database_unavailable(request, down)
-            return _detail(400, MALFORMED_JSON_MESSAGE)
-        return _detail(422, [_public(problem) for problem in error.errors()])
-
+def install_error_handlers(app: FastAPI) -> None:
+    """Register every handler."""
     app.add_exception_handler(AuthError, _auth_failed)
     app.add_exception_handler(ForbiddenError, _forbidden)
     app.add_exception_handler(UnsupportedMediaError, _not_json)
-    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
     app.add_exception_handler(SessionLookupUnavailable, _database_unavailable)
     app.add_exception_handler(HTTPException, _http_error)
@@ -75,6 +64,11 @@ async def _forbidden(request: Request, error: Exception) -> JSONResponse:
     return _detail(403, "Access forbidden: user_id mismatch")
 
 
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return _detail(422, [_public(problem) for problem in error.errors()])
+
+
 async def _not_json(request: Request, error: Exception) -> JSONResponse:
     return _detail(400, "Request body must be JSON (Content-Type: application/json)")
 
@@ -89,7 +83,7 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     return _detail(error.status_code, error.detail, getattr(error, "headers", None))
 
 
-def _public(problem: dict) -> dict:
+def _public(problem: Mapping[str, Any]) -> dict[str, Any]:
     """FastAPI's validation entry (loc, msg, type; input for a single field) without internals."""
     entry = {"loc": list(problem["loc"]), "msg": problem["msg"], "type": problem["type"]}
     if len(problem["loc"]) > 1 and "input" in problem and _echoable(problem["input"]):
@@ -98,9 +92,10 @@ def _public(problem: dict) -> dict:
 
 
 def _echoable(value: object) -> bool:
-    """Only inputs that encode as UTF-8 are echoed (an unpaired surrogate would break the reply)."""
+    """Only inputs the reply can carry are echoed: no unpaired surrogate (not UTF-8), no NaN or
+    infinity (not JSON)."""
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError):
         return False
     return True

@@ -6,6 +6,7 @@ import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -48,6 +49,23 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items() if k not in _STANDARD)
         return f"{record.levelname:<7} {record.name}: {record.getMessage()} {extras}".rstrip()
+
+
+def server_log_config(fmt: str) -> dict[str, Any]:
+    """A `logging.config.dictConfig` section that gives the server layer's own lines (granian's
+    `_granian` logger: listening, workers, shutdown) the app's format, on stderr."""
+    formatter = JsonFormatter if fmt == "json" else TextFormatter
+    return {
+        "formatters": {"todo": {"()": f"{__name__}.{formatter.__name__}"}},
+        "handlers": {
+            "todo": {
+                "class": "logging.StreamHandler",
+                "formatter": "todo",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {"_granian": {"handlers": ["todo"], "propagate": False}},
+    }
 
 
 def configure_logging(level: str, fmt: str) -> None:

@@ -11,10 +11,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backend.authentication import build_authenticator
 from backend.db import Database, create_engine
-from backend.dependencies import authorize
 from backend.errors import install_error_handlers
 from backend.logs import configure_logging
-from backend.middleware import RequestContextMiddleware
+from backend.middleware import GuardMiddleware, RequestContextMiddleware, RequestLineMiddleware
 from backend.routes import health, tasks
 from backend.settings import Settings, SettingsError, load_settings
 
@@ -36,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # What exists by now (modules, the app, its routes) lives as long as the process:
-        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved (README).
+        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved
+        # (docs/performance.md).
         gc.freeze()
         yield
         await authenticator.aclose()
@@ -47,13 +47,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description="Per-user task API for a Next.js + Better Auth frontend.",
         lifespan=lifespan,
+        redirect_slashes=False,  # RequestLineMiddleware serves a trailing slash instead
     )
     app.state.database = database
     app.state.auth = authenticator
     app.include_router(tasks.router)
     app.include_router(health.router)
-    install_error_handlers(app, authorize=authorize)
-    app.add_middleware(
+    install_error_handlers(app)
+    app.add_middleware(RequestLineMiddleware)
+    app.add_middleware(GuardMiddleware)
+    app.add_middleware(  # outside the guard: its 408, 413 and 500 carry the CORS headers too
         CORSMiddleware,
         allow_origins=settings.allowed_origins,
         allow_credentials=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -25,6 +27,11 @@ DESCRIPTION_MAX = 1000
 USER_ID_MAX = 255
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc: C0, DEL, C1
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # Cc less \t \n \r
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})  # controls, format characters, spaces
+
+
 def _storable(text: str | None) -> str | None:
     """PostgreSQL text holds neither NUL characters nor unpaired surrogates."""
     if text is not None:
@@ -37,6 +44,23 @@ def _storable(text: str | None) -> str | None:
     return text
 
 
+def _one_line_visible(title: str) -> str:
+    """A title is one line of text a person can see: no control characters (tabs and line
+    breaks included), and not only invisible ones (U+200B, U+FEFF, U+2060 ...)."""
+    if _CONTROL.search(title):
+        raise ValueError("must not contain control characters")
+    if not title.isprintable() and all(unicodedata.category(c) in _INVISIBLE for c in title):
+        raise ValueError("must contain a visible character")
+    return title
+
+
+def _no_controls_but_lines(description: str | None) -> str | None:
+    """A description may hold tabs and line breaks, but no other control characters."""
+    if description is not None and _CONTROL_BUT_LINES.search(description):
+        raise ValueError("must not contain control characters other than tabs and line breaks")
+    return description
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
@@ -45,11 +69,13 @@ Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=TITLE_MAX),
     AfterValidator(_storable),
+    AfterValidator(_one_line_visible),
 ]
 Description = Annotated[
     str | None,
     StringConstraints(strict=True, max_length=DESCRIPTION_MAX),
     AfterValidator(_storable),
+    AfterValidator(_no_controls_but_lines),
 ]
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 Flag = Annotated[bool, Strict()]

@@ -2,7 +2,7 @@
 
 The rows come from our own table, whose constraints already guarantee that shape, so they
 are not validated again on the way out: FastAPI's response validation cost about a tenth of
-a request's CPU (README, "Load testing"). The routes still declare `TaskPublic` for OpenAPI,
+a request's CPU (`docs/performance.md`). The routes still declare `TaskPublic` for OpenAPI,
 and schemathesis checks the replies against it (`tests/reliability/test_fuzz.py`).
 """
 

@@ -1,1 +1,1 @@
-"""Load tests (Locust) and the benchmark: see the README, "Load testing and benchmarks"."""
+"""Load tests (Locust) and the benchmark: the README, "Load testing", and docs/performance.md."""

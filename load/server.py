@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from backend.server import APP_FACTORY
 from harness.live import free_port
 from harness.process_group import interrupt_group
+from load.bench.layers import DEFAULT_LAYER
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 90
@@ -36,25 +38,18 @@ class RunningServer:
 
 
 def backend_command(port: int, workers: int) -> list[str]:
-    """The production entry point: migrations, then uvicorn with `workers` processes."""
+    """The production entry point: migrations, then `backend/server.py` with `workers` processes."""
     return [
-        sys.executable,
-        "-m",
-        "backend",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
+        *(sys.executable, "-m", "backend", "serve"),
+        *("--port", str(port), "--workers", str(workers)),
     ]
 
 
-def ceiling_command(port: int, workers: int) -> list[str]:
-    """The benchmark's framework + auth ceiling (`load/bench/ceiling.py`), served alike."""
+def layer_command(port: int, workers: int, *, target: str, layer: str) -> list[str]:
+    """The app factory `target` on the server layer `layer` (`load/bench/layers.py`)."""
     return [
-        *(sys.executable, "-m", "uvicorn", "--factory", "load.bench.ceiling:create_app"),
+        *(sys.executable, "-m", "load.bench.serve", target, "--server", layer),
         *("--port", str(port), "--workers", str(workers)),
-        *("--log-level", "warning", "--no-access-log", "--no-server-header"),
     ]
 
 
@@ -64,11 +59,15 @@ def running_server(
     *,
     workers: int = 2,
     auth_url: str | None = None,
-    ceiling: bool = False,
+    target: str | None = None,
+    layer: str | None = None,
+    ready_path: str = "/health/ready",
 ) -> Iterator[RunningServer]:
-    """Serve on a free port until the block ends; `ceiling` serves `load/bench/ceiling.py` instead.
+    """Serve on a free port until the block ends: `python -m backend serve` (production's layer),
+    or else the app factory `target` (default: the backend's) on the server layer `layer`.
 
-    `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens).
+    `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens); the server
+    is ready when `ready_path` answers 200.
     """
     port = free_port()
     secret = secrets.token_urlsafe(48)
@@ -84,13 +83,18 @@ def running_server(
     env.pop("DATABASE_URL", None)
     if auth_url:
         env["BETTER_AUTH_URL"] = auth_url
-    build = ceiling_command if ceiling else backend_command
+    if target is None and layer in (None, DEFAULT_LAYER):
+        command = backend_command(port, workers)
+    else:
+        command = layer_command(
+            port, workers, target=target or APP_FACTORY, layer=layer or DEFAULT_LAYER
+        )
     with (
         tempfile.TemporaryDirectory(prefix="todo-load-") as scratch,
         open(Path(scratch) / "server.log", "w+b") as log,
     ):
         process = subprocess.Popen(
-            build(port, workers),
+            command,
             cwd=scratch,  # no `.env` of the developer's is read from here
             env=env,
             stdout=log,
@@ -99,19 +103,19 @@ def running_server(
         )
         server = RunningServer(f"http://127.0.0.1:{port}", secret, process)
         try:
-            _wait_ready(server, log)
+            _wait_ready(server, log, ready_path)
             yield server
         finally:
             interrupt_group(process, STOP_TIMEOUT_SECONDS)
 
 
-def _wait_ready(server: RunningServer, log: BinaryIO) -> None:
+def _wait_ready(server: RunningServer, log: BinaryIO, path: str) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"the server exited on start:\n{_tail(log)}")
         try:
-            with urllib.request.urlopen(server.url + "/health/ready", timeout=2) as response:
+            with urllib.request.urlopen(server.url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):

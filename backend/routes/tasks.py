@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from pydantic import BeforeValidator
 
 from backend import crud
 from backend.crud import TaskRow
 from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
 from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
 from backend.responses import task_response, tasks_response
+from backend.routes.authorized import AuthorizedRoute
 
 NOT_FOUND = "Task not found"
 
@@ -27,9 +30,23 @@ _bad_body = {
 }
 _not_found = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
 
-router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors)
+router = APIRouter(
+    prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors, route_class=AuthorizedRoute
+)
 
-TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The task's id")]
+_CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def _canonical(value: object) -> object:
+    """Ids as the API writes them: `10`, never `010`, `+10`, `1_0` or ` 10` (all 422)."""
+    if isinstance(value, str) and not _CANONICAL_ID.fullmatch(value):
+        raise ValueError("must be a task id as the API writes it: digits, no leading zero")
+    return value
+
+
+TaskId = Annotated[
+    int, BeforeValidator(_canonical), Path(ge=1, le=2**31 - 1, description="The task's id")
+]
 
 
 @router.get("", response_model=list[TaskPublic])

@@ -3,12 +3,15 @@
 1. the frontend-like mix (50% list of ~20 tasks, 20% create, 15% toggle, 10% update, 5% get)
    over 200 users, with wrk at 50 and at 200 connections; then the same mix at the first
    connection count with Better Auth session tokens (looked up in its `session` table);
-2. the ceilings: an authenticated route with no database work (framework + token check),
-   bare `/health`, and pgbench running the mix's statements straight on the database;
+2. the ceilings: bare FastAPI (one trivial route, no middleware, no database) at the same
+   connection counts, an authenticated route with no database work (framework + token check),
+   our bare `/health`, and pgbench running the mix's statements straight on the database;
 3. the server processes' peak memory, and list latency for a user with 10,000 tasks.
 
-The server is `python -m backend serve` with its production settings on a throwaway embedded
-PostgreSQL; wrk and pgbench are pinned to one core. Writes `reports/bench.md` and `.json`.
+The app runs with its production settings on a throwaway embedded PostgreSQL, on the server
+layer `--server` names (default: production's, granian; `load/bench/layers.py`); wrk and pgbench
+are pinned to one core. Prints, from the same run, ours / bare FastAPI and the server's CPU time
+per request at each connection count. Writes `reports/bench.md` and `.json`.
 """
 
 from __future__ import annotations
@@ -30,15 +33,18 @@ from harness.database import throwaway_server
 from harness.stack import migrated_database
 from harness.tokens import hs256_token
 from load.bench import processes, report, seed
+from load.bench.ceiling import BARE_APP, CEILING_APP
+from load.bench.layers import DEFAULT_LAYER, LAYERS
 from load.bench.processes import CpuMeter, PeakMemory
 from load.bench.tools import Result, ensure_wrk, run_pgbench, run_wrk
 from load.server import RunningServer, running_server
 
 WARM_UP_SECONDS = 3
-SCENARIOS = ("mix", "session-mix", "health", "big-list", "ceiling", "pgbench")
+SCENARIOS = ("mix", "session-mix", "health", "big-list", "ceiling", "bare", "pgbench")
 MIX = "our API, frontend mix"
 SESSION_MIX = "our API, frontend mix, Better Auth sessions"
 CEILING = "authenticated route, no database"
+BARE = "bare FastAPI, one trivial route"
 PGBENCH = "pgbench, same statements"
 LIST_SAMPLES = 30
 
@@ -71,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(cpu.per_request(result))
             print(_line(results[-1]), file=sys.stderr)
 
-        with running_server(database_url, workers=args.workers) as server:
+        serving = {"workers": args.workers, "layer": args.server}
+        with running_server(database_url, **serving) as server:
             seed.write_users(users_file, server.secret, args.users, args.tasks)
             with PeakMemory(server.process.pid) as memory:
                 for connections in args.connections if "mix" in args.only else []:
@@ -93,13 +100,21 @@ def main(argv: list[str] | None = None) -> int:
                 f" ({args.workers} workers + supervisor)"
             )
         if "ceiling" in args.only:
-            with running_server(database_url, workers=args.workers, ceiling=True) as ceiling:
+            with running_server(database_url, target=CEILING_APP, **serving) as ceiling:
                 seed.write_users(users_file, ceiling.secret, args.users, args.tasks)
                 wrk(CEILING, ceiling, "whoami", baseline)
+        if "bare" in args.only:
+            with running_server(
+                database_url, target=BARE_APP, ready_path="/health", **serving
+            ) as bare:
+                for connections in args.connections:
+                    wrk(BARE, bare, "health", connections)
         if "pgbench" in args.only:
             seed.reset(database_url, args.users, args.tasks)
             results.append(_pgbench(database_url, postgres, args))
             print(_line(results[-1]), file=sys.stderr)
+    about["server_layer"] = args.server
+    extras = {**_headline(results), **extras}
     table = report.write(Path(args.out), results, extras, _ratios(results), about)
     print("\n" + table)
     return 0
@@ -120,10 +135,14 @@ def _pgbench(database_url: str, postgres: int | None, args: argparse.Namespace) 
 
 
 def _ratios(results: list[Result]) -> dict[str, float]:
-    """Ours at the first connection count against each ceiling that was measured."""
+    """Ours against bare FastAPI at each connection count, and at the first connection count
+    against the other ceilings that were measured."""
     by_name = {r.name: r for r in reversed(results)}
     ours = by_name.get(MIX)
-    ratios = {}
+    ratios = {
+        f"ours / bare FastAPI at {c} connections (requests/s)": mix.per_second / bare.per_second
+        for c, mix, bare in _pairs(results, BARE)
+    }
     if ours and SESSION_MIX in by_name:
         ratios["session mode / HS256 mode (requests/s)"] = (
             by_name[SESSION_MIX].per_second / ours.per_second
@@ -132,6 +151,25 @@ def _ratios(results: list[Result]) -> dict[str, float]:
         if ours and name in by_name:
             ratios[f"ours / {label} (requests/s)"] = ours.per_second / by_name[name].per_second
     return ratios
+
+
+def _pairs(results: list[Result], ceiling: str) -> list[tuple[int, Result, Result]]:
+    """(connections, the mix, the ceiling) for each connection count both were measured at."""
+    mixes = {r.connections: r for r in results if r.name == MIX}
+    ceilings = {r.connections: r for r in results if r.name == ceiling}
+    return [(c, mixes[c], ceilings[c]) for c in mixes if c in ceilings]
+
+
+def _headline(results: list[Result]) -> dict[str, str]:
+    """One line per connection count: throughput, its ratio to bare FastAPI, p99, CPU."""
+    return {
+        f"at {c} connections": (
+            f"{mix.per_second:,.0f} requests/s = {mix.per_second / bare.per_second:.2f} of bare"
+            f" FastAPI ({bare.per_second:,.0f}/s); p99 {mix.p99_ms:.0f} ms; {mix.errors} errors;"
+            f" server CPU {mix.server_cpu_ms} ms/request (bare FastAPI {bare.server_cpu_ms})"
+        )
+        for c, mix, bare in _pairs(results, BARE)
+    }
 
 
 def _big_list(url: str, secret: str, tasks: int) -> dict[str, Any]:
@@ -171,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
         "--connections", type=int, nargs="+", default=[50, 200], help="wrk connections for the mix"
     )
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument(
+        "--server", choices=LAYERS, default=DEFAULT_LAYER, help="server layer (default granian)"
+    )
     parser.add_argument("--users", type=int, default=200, help="users in the mix (default 200)")
     parser.add_argument("--tasks", type=int, default=20, help="tasks per user (default 20)")
     parser.add_argument("--big-list", type=int, default=10_000, help="the big user's tasks")

@@ -1,7 +1,6 @@
-"""The framework + auth ceiling: the real app plus one authenticated route with no database work.
-
-Served only by the benchmark (`uvicorn --factory load.bench.ceiling:create_app`); the
-production app never has this route.
+"""The benchmark's ceilings: bare FastAPI, and the real app plus one authenticated route with no
+database work (framework + auth). Served only by the benchmark; the production app never has
+these routes.
 """
 
 from __future__ import annotations
@@ -10,8 +9,12 @@ from fastapi import APIRouter, FastAPI
 
 from backend.dependencies import CurrentUser
 from backend.main import create_app as create_backend
+from backend.routes.authorized import AuthorizedRoute
 
-router = APIRouter()
+CEILING_APP = "load.bench.ceiling:create_app"
+BARE_APP = "load.bench.ceiling:create_bare_app"
+
+router = APIRouter(route_class=AuthorizedRoute)
 
 
 @router.get("/api/{user_id}/whoami")
@@ -23,4 +26,15 @@ async def whoami(user_id: CurrentUser) -> dict[str, str]:
 def create_app() -> FastAPI:
     app = create_backend()
     app.include_router(router)
+    return app
+
+
+def create_bare_app() -> FastAPI:
+    """FastAPI alone: one trivial route, no middleware, no auth, no database."""
+    app = FastAPI()
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "healthy"}
+
     return app

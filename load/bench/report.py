@@ -51,7 +51,8 @@ def render(
     lines.extend(f"- {name}: {value}" for name, value in extras.items())
     lines.append("")
     lines.append(
-        f"Machine: {about['cpu']}, {about['cores']} cores, {about['system']}, Python"
+        f"Server layer: {about.get('server_layer', '?')}. Machine: {about['cpu']},"
+        f" {about['cores']} cores, {about['system']}, Python"
         f" {about['python']}; load average at start {about['load_average_at_start']};"
         f" {about['date']}."
     )

@@ -76,7 +76,7 @@ def strings_sent(body: bytes | str | None, url: str) -> list[str]:
         sent.append(raw)
         try:
             sent.extend(_json_strings(json.loads(raw)))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read
             pass
     # JSON-escaped forms too, as a response would carry them
     sent += [json.dumps(text)[1:-1] for text in sent]

@@ -1,0 +1,66 @@
+"""The route class of the task routes: access is settled before the body is read.
+
+FastAPI reads and parses a body before it solves any dependency, so a body it cannot parse
+would answer 400 ahead of the token check. Here the token and the path's user are checked
+first (401, then 403: `authorize`), then the body is parsed by `StrictJsonRequest` (every
+failure one 400), and only then does FastAPI validate (422) and call the endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from backend.dependencies import AUTHORIZED_USER, authorize
+from backend.errors import MalformedJsonError
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("a number out of range")
+    return value
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=_not_json)
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON value of `body` (UTF-8), else `MalformedJsonError`: invalid UTF-8 or syntax,
+    `NaN`/`Infinity` (not JSON), numbers no float holds (`1e999`), integers of more digits
+    than Python converts, nesting deeper than the recursion limit."""
+    try:
+        return _DECODER.decode(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise MalformedJsonError from None
+
+
+class StrictJsonRequest(Request):
+    """A request whose `json()` is `parse_json` (FastAPI calls it for JSON bodies)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = parse_json(await self.body())
+        return self._json
+
+
+class AuthorizedRoute(APIRoute):
+    """An `APIRoute` that runs `authorize` before FastAPI reads the body."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def authorized_handler(request: Request) -> Response:
+            request.scope[AUTHORIZED_USER] = await authorize(request)
+            return await handler(StrictJsonRequest(request.scope, request.receive))
+
+        return authorized_handler

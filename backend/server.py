@@ -1,0 +1,53 @@
+"""The HTTP server layer: granian, with bounded memory and time per connection.
+
+Why granian, and the measurements behind the limits: `docs/performance.md`.
+"""
+
+from __future__ import annotations
+
+HEADER_BUFFER_BYTES = 32 * 1024
+"""The most a connection buffers of a request line and headers; beyond it the answer is 431."""
+
+HEADER_READ_TIMEOUT_SECONDS = 10
+"""A request whose headers are not complete by then loses its connection."""
+
+APP_FACTORY = "backend.main:create_app"
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    target: str = APP_FACTORY,
+    log_level: str = "INFO",
+    log_format: str = "json",
+) -> None:
+    """Serve the ASGI app that the factory `target` ("module:function") builds, until a signal;
+    the server's own log lines in the app's format (`LOG_LEVEL`, `LOG_FORMAT`).
+
+    HTTP/1.1 only: granian's HTTP/2 would accept header blocks of up to 16 MiB.
+    """
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+
+    from backend.logs import server_log_config
+
+    Granian(
+        target,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        factory=True,
+        workers=workers,
+        http=HTTPModes.http1,
+        websockets=False,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=HEADER_READ_TIMEOUT_SECONDS * 1000,
+            max_buffer_size=HEADER_BUFFER_BYTES,
+        ),
+        log_level=LogLevels(log_level.lower()),
+        log_dictconfig=server_log_config(log_format),
+    ).serve()
