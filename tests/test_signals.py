@@ -20,7 +20,6 @@ import pytest
 from harness.live import free_port
 from harness.process_group import child_group
 
-PROJECT = Path(__file__).resolve().parent.parent
 SETTING_PREFIXES = ("BETTER_AUTH", "NEON_", "DATABASE_URL", "EMBEDDED_DB_DIR", "DB_", "LOG_")
 READY_SECONDS = 90
 STOP_SECONDS = 30
@@ -51,7 +50,6 @@ def serving(data_dir: Path, *wrapper: str) -> Iterator[tuple[subprocess.Popen[by
     env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
     env.update(BETTER_AUTH_SECRET="s" * 40, EMBEDDED_DB_DIR=str(data_dir), LOG_LEVEL="WARNING")
     command = [*wrapper, sys.executable, "-m", "backend", "serve", "--port", str(port)]
-    env["PYTHONPATH"] = str(PROJECT)
     log = data_dir.parent / "server.log"
     with (
         log.open("wb") as output,
