@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from backend.auth.cache import VerifiedTokens
 from backend.auth.jwks import JwksKeys
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await database.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their scripts served from the package: no CDN
         title="Todo Backend API",
         version="1.0.0",
         description="Per-user task API for a Next.js + Better Auth frontend.",

@@ -6,11 +6,13 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from harness.browser import chromium_path, headless_chromium
 from harness.client import TodoClient
 from harness.database import throwaway_server
 from harness.stack import Stack, local_stack, migrated_database
@@ -41,6 +43,17 @@ def fresh_database(database_server: str) -> Iterator[str]:
 def stack(database_url: str) -> Iterator[Stack]:
     with local_stack(database_url) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright's `Browser`), or a skip when it is not installed."""
+    pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    with headless_chromium(executable) as launched:
+        yield launched
 
 
 def new_user_id() -> str:
