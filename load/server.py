@@ -65,12 +65,14 @@ def running_server(
     workers: int = 2,
     auth_url: str | None = None,
     ceiling: bool = False,
+    port: int = 0,
 ) -> Iterator[RunningServer]:
-    """Serve on a free port until the block ends; `ceiling` serves `load/bench/ceiling.py` instead.
+    """Serve on `port` (0: a free one) until the block ends; `ceiling` serves
+    `load/bench/ceiling.py` instead.
 
     `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens).
     """
-    port = free_port()
+    port = port or free_port()
     secret = secrets.token_urlsafe(48)
     env = {
         **os.environ,
