@@ -74,12 +74,15 @@ class Stack:
 
 
 @contextmanager
-def local_stack(database_url: str, **setting_overrides: Any) -> Iterator[Stack]:
-    """Start a JWKS server (one key per algorithm) and the backend trusting it."""
+def local_stack(
+    database_url: str, *, port: int | None = None, **setting_overrides: Any
+) -> Iterator[Stack]:
+    """Start a JWKS server (one key per algorithm) and the backend trusting it, on `port`
+    (default: a free one)."""
     keys = {alg: SigningKey.generate(alg) for alg in ALGORITHMS}
     with ExitStack() as stack:
         jwks = stack.enter_context(JwksServer(jwks_of(*keys.values())))
         setting_overrides.setdefault("better_auth_url", jwks.base_url)
         settings = settings_for(database_url, **setting_overrides)
-        server = stack.enter_context(LiveServer(settings))
+        server = stack.enter_context(LiveServer(settings, port=port))
         yield Stack(server=server, jwks=jwks, keys=keys)

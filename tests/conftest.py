@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -41,7 +42,9 @@ def fresh_database(database_server: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def stack(database_url: str) -> Iterator[Stack]:
-    with local_stack(database_url) as running:
+    """The session's backend, on `TEST_PORT` when set (a firewall, a look while it runs)."""
+    port = int(os.environ["TEST_PORT"]) if os.environ.get("TEST_PORT") else None
+    with local_stack(database_url, port=port) as running:
         yield running
 
 
