@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -13,10 +14,23 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from backend.signals import STOP_SIGNALS
 from harness.browser import chromium_path, headless_chromium
 from harness.client import TodoClient
 from harness.database import throwaway_server
 from harness.stack import Stack, local_stack, migrated_database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM and SIGHUP (`timeout`, CI, a closed terminal) end the run as Ctrl-C does, so the
+    fixtures' clean-up stops every server and database they started."""
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ SIGHUP (issue 11)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,11 +17,13 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from sqlalchemy.engine import make_url
 
 from harness.live import free_port
 from harness.process_group import child_group
 
 SETTING_PREFIXES = ("BETTER_AUTH", "NEON_", "DATABASE_URL", "EMBEDDED_DB_DIR", "DB_", "LOG_")
+PROJECT = Path(__file__).resolve().parent.parent
 READY_SECONDS = 90
 STOP_SECONDS = 30
 
@@ -108,3 +111,46 @@ def _stop_leftover_postgres(data_dir: Path) -> None:
     _, alive = psutil.wait_procs(postgres_of(data_dir), timeout=STOP_SECONDS)
     for process in alive:
         process.kill()
+
+
+WAITING_TEST = """
+import time
+
+def test_waits(database_server):
+    print("SERVER", database_server, flush=True)
+    time.sleep(300)
+"""
+
+
+def test_a_terminated_test_run_stops_the_database_its_fixtures_started(tmp_path: Path) -> None:
+    """`timeout 600 make test` or a cancelled CI job: pytest gets SIGTERM mid-test."""
+    (tmp_path / "test_waits.py").write_text(WAITING_TEST)
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    command = [sys.executable, "-m", "pytest", str(tmp_path / "test_waits.py")]
+    command += ["-p", "tests.conftest", "-p", "no:cacheprovider", "-s", "-q"]
+    data_dir: Path | None = None
+    try:
+        with child_group(
+            command,
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as run:
+            assert run.stdout is not None
+            lines = []
+            while not (lines and lines[-1].startswith("SERVER ")):
+                lines.append(run.stdout.readline())
+                assert lines[-1], "".join(lines)
+            data_dir = Path(str(make_url(lines[-1].split()[1]).query["host"]))
+            assert postgres_of(data_dir)
+            run.send_signal(signal.SIGTERM)
+            output = run.communicate(timeout=STOP_SECONDS)[0]
+            assert run.returncode == 2, output  # pytest's "interrupted"
+        assert postgres_of(data_dir) == []
+        assert not data_dir.exists()
+    finally:
+        if data_dir is not None:
+            _stop_leftover_postgres(data_dir)
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
