@@ -192,29 +192,25 @@ def test_a_server_that_never_answers_is_a_timeout(tmp_path: Path) -> None:
     assert cause.startswith("timeout; no answer within DB_CONNECT_TIMEOUT_SECONDS (1 s)")
 
 
-def test_a_database_that_does_not_exist_is_named(tmp_path: Path, machine_postgres: str) -> None:
-    url = make_url(machine_postgres).set(database="no_such_database_here", password=PASSWORD)
-    result = migrate_with(tmp_path, url.render_as_string(hide_password=False))
-    cause = assert_one_line(result, "no_such_database_here", "127.0.0.1:5432")
-    assert cause.startswith("no such database; ")
-
-
-def test_a_user_that_does_not_exist_fails_authentication(
-    tmp_path: Path, machine_postgres: str
+@pytest.mark.parametrize(
+    ("change", "database", "cause"),
+    [
+        ({"database": "no_such_database_here"}, "no_such_database_here", "no such database; "),
+        ({"username": "no_such_user"}, "test", 'authentication failed for user "no_such_user"; '),
+        (
+            {"query": {"sslmode": "require"}},
+            "test",
+            "TLS failed (server does not support SSL, but SSL was required); ",
+        ),
+    ],
+    ids=["no-such-database", "no-such-user", "tls-required-without-tls"],
+)
+def test_the_machines_postgresql_refusing_a_url_names_why(
+    tmp_path: Path, machine_postgres: str, change: dict, database: str, cause: str
 ) -> None:
-    url = make_url(machine_postgres).set(username="no_such_user", password=PASSWORD)
+    url = make_url(machine_postgres).set(password=PASSWORD, **change)
     result = migrate_with(tmp_path, url.render_as_string(hide_password=False))
-    cause = assert_one_line(result, "test", "127.0.0.1:5432")
-    assert cause.startswith('authentication failed for user "no_such_user"; ')
-
-
-def test_tls_required_by_a_server_without_tls_is_named(
-    tmp_path: Path, machine_postgres: str
-) -> None:
-    url = make_url(machine_postgres).set(password=PASSWORD, query={"sslmode": "require"})
-    result = migrate_with(tmp_path, url.render_as_string(hide_password=False))
-    cause = assert_one_line(result, "test", "127.0.0.1:5432")
-    assert cause.startswith("TLS failed (server does not support SSL, but SSL was required); ")
+    assert assert_one_line(result, database, "127.0.0.1:5432").startswith(cause)
 
 
 def test_a_host_name_that_does_not_resolve_is_dns(tmp_path: Path) -> None:
