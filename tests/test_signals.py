@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +30,16 @@ STOP_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One embedded data folder for the module (initialised once); its server never outlives it."""
-    folder = tmp_path_factory.mktemp("embedded") / "postgres"
-    yield folder
-    _stop_leftover_postgres(folder)
+def data_dir() -> Iterator[Path]:
+    """One embedded data folder for the module (initialised once); its server never outlives it.
+
+    Not under pytest's own temporary folder: every pytest run on the machine takes back the
+    permissions that folder's parent had given the unprivileged user PostgreSQL runs as.
+    """
+    with tempfile.TemporaryDirectory(prefix="todo-signals-") as scratch:
+        folder = Path(scratch) / "postgres"
+        yield folder
+        _stop_leftover_postgres(folder)
 
 
 def postgres_of(data_dir: Path) -> list[psutil.Process]:
