@@ -1,11 +1,13 @@
 """A one-line progress report while Locust runs: time, users, requests, failures, p95.
 
-On a terminal the line is rewritten in place; elsewhere (a log, CI) one line is printed per
-interval. Locust's own stats tables stay off (`--only-summary`).
+On a terminal the line is rewritten in place (a log line clears it first, and it is drawn again
+below); elsewhere (a log, CI) one line is printed per interval. Locust's own stats tables stay
+off (`--only-summary`).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Any, TextIO
@@ -34,7 +36,18 @@ class Progress:
         self.stream = stream
         self.in_place = stream.isatty()
         self._started = time.monotonic()
+        self._log_handlers = [
+            handler
+            for handler in logging.getLogger().handlers
+            if isinstance(handler, logging.StreamHandler) and self.in_place
+        ]
+        for handler in self._log_handlers:
+            handler.addFilter(self._clear_line)
         self._greenlet = gevent.spawn(self._run)
+
+    def _clear_line(self, record: logging.LogRecord) -> bool:
+        self.stream.write("\r\x1b[K")
+        return True
 
     def _run(self) -> None:
         while True:
@@ -54,6 +67,8 @@ class Progress:
 
     def stop(self) -> None:
         self._greenlet.kill()
+        for handler in self._log_handlers:
+            handler.removeFilter(self._clear_line)
         self._write()
         if self.in_place:
             self.stream.write("\n")
