@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -160,3 +161,26 @@ def test_a_terminated_test_run_stops_the_database_its_fixtures_started(tmp_path:
         if data_dir is not None:
             _stop_leftover_postgres(data_dir)
             shutil.rmtree(data_dir.parent, ignore_errors=True)
+
+
+def test_sigterm_while_connecting_to_the_database_stops_with_one_line() -> None:
+    """Before serving (migrations, the database), a stop signal ends with 128 + its number."""
+    with socket.socket() as silent:  # accepts the connection, never answers: it waits for us
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.settimeout(READY_SECONDS)
+        port = silent.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
+        env.update(
+            BETTER_AUTH_SECRET="s" * 40,
+            NEON_DATABASE_URL=f"postgresql://app:pw@127.0.0.1:{port}/neondb",
+            DB_CONNECT_TIMEOUT_SECONDS="60",
+        )
+        command = [sys.executable, "-m", "backend", "migrate"]
+        with child_group(command, env=env, stderr=subprocess.PIPE, text=True) as process:
+            connection, _ = silent.accept()
+            with connection:
+                process.send_signal(signal.SIGTERM)
+                _, err = process.communicate(timeout=STOP_SECONDS)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert err == "Stopped by SIGTERM before serving.\n"
