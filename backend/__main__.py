@@ -7,13 +7,29 @@ import os
 import sys
 
 from backend.envfile import ensure_secret
-from backend.settings import Settings, SettingsError, load_settings
+from backend.settings import Settings, SettingsError, load_settings, unknown_variable_warnings
+from backend.signals import Stopped, stop_on_signals
 
 EMBEDDED_DATABASE = "todo"
+EXIT_DATABASE_UNREACHABLE = 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        with stop_on_signals():
+            return _run(args)
+    except Stopped as stopped:
+        print(f"Stopped by {stopped.name} before serving.", file=sys.stderr)
+        return 128 + stopped.signum
+    except KeyboardInterrupt:
+        print("Interrupted before serving.", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    for line in unknown_variable_warnings():
+        print(line, file=sys.stderr)
     if args.command == "serve":
         ensure_secret()
     try:
@@ -21,30 +37,42 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    database_url = _database_url(settings)
-    from backend import migrate
+    database_url, where = _database(settings)
+    from backend import connect_errors, migrate
 
-    migrate.upgrade(settings, database_url)
-    print("Migrations applied.", file=sys.stderr)
+    try:
+        migrate.upgrade(settings, database_url)
+    except connect_errors.CONNECT_FAILURES as error:
+        timeout = settings.db_connect_timeout_seconds
+        print(connect_errors.describe_failure(error, database_url, timeout), file=sys.stderr)
+        return EXIT_DATABASE_UNREACHABLE
+    print(f"Database {where}: migrations applied.", file=sys.stderr)
     if args.command == "serve":
-        _serve(settings, args)
+        try:
+            _serve(settings, args)
+        except Stopped:
+            pass  # the server has shut down on it, as on Ctrl-C
     return 0
 
 
-def _database_url(settings: Settings) -> str:
-    """`NEON_DATABASE_URL` when set, else the embedded server under `.data/`."""
+def _database(settings: Settings) -> tuple[str, str]:
+    """The URL to use and where it points (no password): `NEON_DATABASE_URL`, else the embedded
+    server under `.data/`."""
+    from backend.database_url import describe_target
+
     if settings.database_url is not None:
-        return settings.database_url.get_secret_value()
+        url = settings.database_url.get_secret_value()
+        return url, describe_target(url)
     from backend import embedded
 
     server_url = embedded.start_server(settings.embedded_db_dir)
     url = embedded.create_database(server_url, EMBEDDED_DATABASE)
-    print(
-        f"No NEON_DATABASE_URL: using the embedded PostgreSQL, data in {settings.embedded_db_dir}/",
-        file=sys.stderr,
-    )
     os.environ["DATABASE_URL"] = url  # the server's workers read their settings anew
-    return url
+    data = f"{settings.embedded_db_dir}/"
+    return (
+        url,
+        f'"{EMBEDDED_DATABASE}" on the embedded PostgreSQL (no NEON_DATABASE_URL; data in {data})',
+    )
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:

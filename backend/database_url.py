@@ -1,8 +1,10 @@
-"""Turn the database URL a provider hands out into one SQLAlchemy's psycopg 3 driver takes."""
+"""Database URLs: the one a provider hands out made into one psycopg 3 takes, and described."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy.engine import make_url
 
 DRIVER_SCHEME = "postgresql+psycopg"
 ACCEPTED_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2")
@@ -18,3 +20,13 @@ def normalise_database_url(url: str) -> str:
         raise ValueError("must name a host (postgresql://user:password@host/db)")
     query = urlencode(parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit((DRIVER_SCHEME, parts.netloc, parts.path, query, parts.fragment))
+
+
+def describe_target(url: str) -> str:
+    """Where `url` points, without its password: `"neondb" on ep-….neon.tech:5432`."""
+    parts = make_url(url)
+    host = parts.host or str(parts.query.get("host") or "localhost")
+    if host.startswith("/"):
+        return f'"{parts.database}" on the Unix socket in {host}'
+    port = parts.port or parts.query.get("port") or 5432
+    return f'"{parts.database}" on {host}:{port}'

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from backend.database_url import normalise_database_url
 
 ENV_FILES = (".env", "backend/.env")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
+
+# Variables with these prefixes are meant for us: one that no setting reads is likely a typo.
+OUR_PREFIXES = ("BETTER_AUTH_", "NEON_", "DB_", "JWT_", "JWKS_", "LOG_")
 
 
 class SettingsError(Exception):
@@ -165,11 +173,53 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def describe_errors(error: ValidationError) -> str:
-    """Name each bad variable and what is wrong, never the value it holds."""
+    """Name each bad variable and what is wrong in plain words, never the value it holds."""
     lines = []
     for item in error.errors(include_input=False, include_url=False):
         field = str(item["loc"][0]) if item["loc"] else "settings"
-        variable = "NEON_DATABASE_URL" if field == "database_url" else field.upper()
-        message = "is required" if item["type"] == "missing" else item["msg"]
-        lines.append(f"Configuration error: {variable} {message.removeprefix('Value error, ')}")
+        info = Settings.model_fields.get(field)
+        variable = variable_names(field, info)[0] if info else field.upper()
+        if item["type"] == "missing":
+            message = "is required"
+        elif item["type"] in ("too_short", "string_too_short"):
+            message = f"must be at least {item.get('ctx', {}).get('min_length')} characters long"
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"Configuration error: {variable} {message}")
     return "\n".join(lines)
+
+
+def variable_names(field: str, info: FieldInfo) -> list[str]:
+    """The variables a setting is read from, the preferred one first."""
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(choice).upper() for choice in alias.choices if isinstance(choice, str)]
+    return [str(alias).upper()] if isinstance(alias, str) else [field.upper()]
+
+
+def known_variables() -> list[str]:
+    """Every variable some setting reads, from the `Settings` model itself."""
+    return [
+        name
+        for field, info in Settings.model_fields.items()
+        for name in variable_names(field, info)
+    ]
+
+
+def unknown_variable_warnings(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """One line per variable with our prefixes that no setting reads, in the environment or a
+    `.env` file, naming the setting it most likely meant."""
+    known = known_variables()
+    found = dict.fromkeys(environ, "the environment")
+    for path in ENV_FILES:
+        if Path(path).is_file():
+            found.update({name: path for name in dotenv_values(path) if name not in found})
+    lines = []
+    for name, where in sorted(found.items()):
+        upper = name.upper()
+        if not upper.startswith(OUR_PREFIXES) or upper in known:
+            continue
+        line = f"Warning: {name} (in {where}) is not a setting of this backend and is ignored"
+        close = difflib.get_close_matches(upper, known, n=1, cutoff=0.7)
+        lines.append(f"{line}; did you mean {close[0]}?" if close else line)
+    return lines

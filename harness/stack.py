@@ -112,11 +112,16 @@ class Stack:
 
 @contextmanager
 def local_stack(
-    database_url: str, *, better_auth_tables: bool = False, **setting_overrides: Any
+    database_url: str,
+    *,
+    better_auth_tables: bool = False,
+    port: int | None = None,
+    **setting_overrides: Any,
 ) -> Iterator[Stack]:
     """Start a Better Auth stand-in (a JWKS with one key per algorithm, `get-session`) and the
-    backend trusting it. With `better_auth_tables`, Better Auth's `user` and `session` tables
-    are created in the database, so sessions live there (as when both share one database)."""
+    backend trusting it, on `port` (default: a free one). With `better_auth_tables`, Better
+    Auth's `user` and `session` tables are created in the database, so sessions live there (as
+    when both share one database)."""
     keys = {alg: SigningKey.generate(alg) for alg in ALGORITHMS}
     if better_auth_tables:
         better_auth.create_tables(database_url)
@@ -124,7 +129,7 @@ def local_stack(
         jwks = stack.enter_context(JwksServer(jwks_of(*keys.values())))
         setting_overrides.setdefault("better_auth_url", jwks.base_url)
         settings = settings_for(database_url, **setting_overrides)
-        server = stack.enter_context(LiveServer(settings))
+        server = stack.enter_context(LiveServer(settings, port=port))
         yield Stack(
             server=server,
             jwks=jwks,

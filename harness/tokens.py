@@ -360,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         "--serve-jwks",
         type=int,
         metavar="PORT",
-        help="for asymmetric tokens: serve the key at 127.0.0.1:PORT/api/auth/jwks until Ctrl-C",
+        help="for asymmetric tokens: serve the key at 127.0.0.1:PORT/api/auth/jwks until Ctrl-C"
+        " (or SIGTERM, SIGHUP)",
     )
     args = parser.parse_args(argv)
     secret = args.secret or _from_environment("BETTER_AUTH_SECRET")
@@ -387,14 +388,15 @@ def main(argv: list[str] | None = None) -> int:
         f"curl -H 'Authorization: Bearer {token}' {args.api}/api/{args.user}/tasks", file=sys.stderr
     )
     if key is not None and args.serve_jwks:
+        from backend.signals import Stopped, stop_on_signals
         from harness.jwks_server import JwksServer
 
-        with JwksServer(key.jwks(), port=args.serve_jwks) as server:
+        with JwksServer(key.jwks(), port=args.serve_jwks) as server, stop_on_signals():
             print(f"Serving the public key at {server.url} (Ctrl-C to stop)", file=sys.stderr)
             try:
                 while True:
                     time.sleep(3600)
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, Stopped):
                 pass
     return 0
 

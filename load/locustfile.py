@@ -30,6 +30,7 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 
 from load.auth import TokenSource
+from load.progress import Progress
 from load.thresholds import Thresholds
 
 FIELDS = frozenset(
@@ -78,6 +79,13 @@ def _options(parser: Any) -> None:
     parser.add_argument("--max-fail-ratio", type=float, default=0.0, env_var="LOAD_MAX_FAIL_RATIO")
     parser.add_argument("--max-p95-ms", type=float, default=500.0, env_var="LOAD_MAX_P95_MS")
     parser.add_argument("--min-requests", type=int, default=100, env_var="LOAD_MIN_REQUESTS")
+    parser.add_argument(
+        "--progress-seconds",
+        type=float,
+        default=0,
+        env_var="LOAD_PROGRESS_SECONDS",
+        help="headless: a progress line (requests, failures, p95) every N seconds; 0: none",
+    )
 
 
 def token_source(options: Any) -> TokenSource:
@@ -260,6 +268,22 @@ class FrontendUser(FastHttpUser):
         wrong = sorted(k for k, v in expected.items() if item[k] != v)
         if wrong:
             raise Breach(f"{wrong} differ from what I sent or last saw")
+
+
+_progress: list[Progress] = []
+
+
+@events.test_start.add_listener
+def _report_progress(environment: Environment, **_: Any) -> None:
+    every = environment.parsed_options.progress_seconds if environment.parsed_options else 0
+    if every > 0 and not isinstance(environment.runner, WorkerRunner):
+        _progress.append(Progress(environment, every))
+
+
+@events.test_stop.add_listener
+def _stop_progress(environment: Environment, **_: Any) -> None:
+    while _progress:
+        _progress.pop().stop()
 
 
 @events.quitting.add_listener

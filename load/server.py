@@ -62,14 +62,16 @@ def running_server(
     target: str | None = None,
     layer: str | None = None,
     ready_path: str = "/health/ready",
+    port: int = 0,
 ) -> Iterator[RunningServer]:
-    """Serve on a free port until the block ends: `python -m backend serve` (production's layer),
-    or else the app factory `target` (default: the backend's) on the server layer `layer`.
+    """Serve on `port` (0: a free one) until the block ends: `python -m backend serve`
+    (production's layer), or else the app factory `target` (default: the backend's) on the server
+    layer `layer`.
 
     `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens); the server
     is ready when `ready_path` answers 200.
     """
-    port = free_port()
+    port = port or free_port()
     secret = secrets.token_urlsafe(48)
     env = {
         **os.environ,

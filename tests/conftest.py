@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from backend.signals import STOP_SIGNALS
+from harness.browser import chromium_path, headless_chromium
 from harness.client import TodoClient
 from harness.database import throwaway_server
 from harness.stack import Stack, local_stack, migrated_database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM and SIGHUP (`timeout`, CI, a closed terminal) end the run as Ctrl-C does, so the
+    fixtures' clean-up stops every server and database they started."""
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +56,21 @@ def fresh_database(database_server: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def stack(database_url: str) -> Iterator[Stack]:
-    with local_stack(database_url) as running:
+    """The session's backend, on `TEST_PORT` when set (a firewall, a look while it runs)."""
+    port = int(os.environ["TEST_PORT"]) if os.environ.get("TEST_PORT") else None
+    with local_stack(database_url, port=port) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright's `Browser`), or a skip when it is not installed."""
+    pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    with headless_chromium(executable) as launched:
+        yield launched
 
 
 def new_user_id() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -10,7 +11,13 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from backend.envfile import ensure_secret
-from backend.settings import Settings, SettingsError, load_settings
+from backend.settings import (
+    Settings,
+    SettingsError,
+    known_variables,
+    load_settings,
+    unknown_variable_warnings,
+)
 
 SECRET = "s3cret-" + "k" * 40
 NEON = (
@@ -271,3 +278,78 @@ def test_ensure_secret_leaves_a_configured_secret_alone(
 
     assert sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*")) == before
     assert load_settings().better_auth_secret.get_secret_value() == SECRET
+
+
+# --- plain words, and typos named ---------------------------------------------------------------
+
+SHORT_SECRET = "Configuration error: BETTER_AUTH_SECRET must be at least 32 characters long"
+
+
+def test_a_short_secret_is_said_in_plain_words_as_the_readme_quotes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert error_of(monkeypatch, BETTER_AUTH_SECRET="x" * 31) == SHORT_SECRET
+    assert f"`{SHORT_SECRET}`" in (REPO / "README.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [
+        ("NEON_DATABSE_URL", "NEON_DATABASE_URL"),
+        ("BETTER_AUTH_SECERT", "BETTER_AUTH_SECRET"),
+        ("DB_POOLSIZE", "DB_POOL_SIZE"),
+        ("jwt_leeway", "JWT_LEEWAY_SECONDS"),
+        ("LOG_LEVLE", "LOG_LEVEL"),
+        ("JWKS_CACHE", "JWKS_CACHE_SECONDS"),
+    ],
+)
+def test_a_typo_in_the_environment_is_named_with_the_setting_it_meant(
+    typo: str, meant: str
+) -> None:
+    assert unknown_variable_warnings({typo: "value", "PATH": "/bin"}) == [
+        f"Warning: {typo} (in the environment) is not a setting of this backend and is ignored;"
+        f" did you mean {meant}?"
+    ]
+
+
+def test_a_typo_in_dot_env_is_named_with_the_file(clean_environment: Path) -> None:
+    (clean_environment / "backend").mkdir()
+    (clean_environment / "backend" / ".env").write_text("NEON_DATABSE_URL=postgres://x@h/d\n")
+    assert unknown_variable_warnings({}) == [
+        "Warning: NEON_DATABSE_URL (in backend/.env) is not a setting of this backend and is"
+        " ignored; did you mean NEON_DATABASE_URL?"
+    ]
+
+
+def test_a_prefixed_name_far_from_any_setting_is_named_without_a_guess() -> None:
+    assert unknown_variable_warnings({"DB_HOST": "db"}) == [
+        "Warning: DB_HOST (in the environment) is not a setting of this backend and is ignored"
+    ]
+
+
+def test_every_setting_and_every_other_prefix_passes_without_a_warning() -> None:
+    """The known names come from the `Settings` model, so a setting added there is known."""
+    environ = dict.fromkeys(known_variables(), "value")
+    environ |= {"PATH": "/bin", "HOST": "0.0.0.0", "NEXT_PUBLIC_API_URL": "x", "LOAD_AUTH": "x"}
+    assert unknown_variable_warnings(environ) == []
+
+
+def test_dot_env_example_names_only_settings_and_shows_their_defaults() -> None:
+    """Every `NAME=value` in `.env.example` is a setting; those shown as defaults are them."""
+    lines = (REPO / ".env.example").read_text().splitlines()
+    assignment = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$")
+    defaults_from = next(i for i, line in enumerate(lines) if "with their defaults" in line)
+    defaults = Settings(_env_file=None, better_auth_secret=SECRET)
+    shown = 0
+    for number, line in enumerate(lines):
+        match = assignment.match(line)
+        if not match:
+            continue
+        name, value = match.groups()
+        assert name in known_variables(), line
+        if number > defaults_from:
+            field = name.lower()
+            given = Settings(_env_file=None, better_auth_secret=SECRET, **{field: value})
+            assert getattr(given, field) == getattr(defaults, field), line
+            shown += 1
+    assert shown >= 5

@@ -13,6 +13,7 @@ import jwt
 import pytest
 
 from harness.live import LiveServer, free_port
+from harness.process_group import child_group
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
 
@@ -91,23 +92,32 @@ def test_every_bad_kind_is_refused_by_the_backend(
     assert response.status_code == 401, (kind, response.text)
 
 
-@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "RS256", "PS256"])
+@pytest.mark.parametrize(
+    ("alg", "stop"),
+    [
+        ("EdDSA", signal.SIGTERM),
+        ("ES256", signal.SIGHUP),
+        ("RS256", signal.SIGINT),
+        ("PS256", signal.SIGTERM),
+    ],
+    ids=["EdDSA-SIGTERM", "ES256-SIGHUP", "RS256-SIGINT", "PS256-SIGTERM"],
+)
 def test_served_jwks_token_is_accepted_by_a_backend_trusting_that_jwks(
-    database_url: str, user_id: str, alg: str
+    database_url: str, user_id: str, alg: str, stop: signal.Signals
 ) -> None:
-    """The command as a README demo runs it: it serves its key the way Better Auth does."""
+    """The command as a README demo runs it: it serves its key the way Better Auth does, until
+    Ctrl-C, SIGTERM or SIGHUP; the test stops it even when it fails."""
     port = free_port()
     command = [sys.executable, "-m", "harness.tokens", user_id, "--alg", alg]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
+    with child_group(
         [*command, "--serve-jwks", str(port)],
         cwd=PROJECT,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
+    ) as process:
         assert process.stdout is not None and process.stderr is not None
         token = process.stdout.readline().strip()
         process.stderr.readline()  # the curl line
@@ -123,11 +133,8 @@ def test_served_jwks_token_is_accepted_by_a_backend_trusting_that_jwks(
         assert claims["iss"] == claims["aud"] == auth_url
         assert claims["sub"] == user_id
         assert claims["exp"] - claims["iat"] == DEFAULT_TTL_SECONDS
-    finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         assert process.wait(timeout=10) == 0
-        process.stdout.close()
-        process.stderr.close()
 
 
 def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(

@@ -156,7 +156,11 @@ logfile = {self._scratch}/pgbouncer.log
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        self._wait_until_listening()
+        try:
+            self._wait_until_listening()
+        except BaseException:
+            self.stop()  # no `with` block owns it yet
+            raise
 
     def _wait_until_listening(self, timeout: float = 15) -> None:
         deadline = time.monotonic() + timeout

@@ -9,7 +9,6 @@ The same page from another origin must be refused by CORS.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -22,15 +21,6 @@ import pytest
 from harness.stack import Stack, local_stack
 
 FRONTEND_ORIGIN = "http://localhost:3000"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE = b"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Todo</title></head>
 <body><ul id="tasks"></ul>
@@ -99,13 +89,6 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _chromium() -> str:
-    for path in ("/usr/bin/chromium", shutil.which("chromium") or ""):
-        if path and shutil.which(path):
-            return path
-    pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-
-
 @pytest.fixture(scope="module")
 def frontend() -> Iterator[FrontendServer]:
     if not _port_free(3000):
@@ -121,16 +104,6 @@ def browser_stack(database_url: str, frontend: FrontendServer) -> Iterator[Stack
     with local_stack(database_url, better_auth_url=FRONTEND_ORIGIN) as running:
         frontend.jwks = running.jwks.document
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _create_and_list(browser: Any, origin: str, stack: Stack, user: str, alg: str) -> dict:
