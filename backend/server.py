@@ -5,6 +5,8 @@ Why granian, and the measurements behind the limits: `docs/performance.md`.
 
 from __future__ import annotations
 
+import signal
+
 HEADER_BUFFER_BYTES = 32 * 1024
 """The most a connection buffers of a request line and headers; beyond it the answer is 431."""
 
@@ -35,7 +37,7 @@ def serve(
 
     from backend.logs import server_log_config
 
-    Granian(
+    server = Granian(
         target,
         address=host,
         port=port,
@@ -50,4 +52,14 @@ def serve(
         ),
         log_level=LogLevels(log_level.lower()),
         log_dictconfig=server_log_config(log_format),
-    ).serve()
+    )
+    hangup_ignored = signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+
+    @server.on_startup
+    def _hangup_stops() -> None:
+        """granian reloads its workers on SIGHUP; a closed terminal stops it instead, as Ctrl-C
+        does (and under `nohup` a hangup stays ignored)."""
+        handler = signal.SIG_IGN if hangup_ignored else server.signal_handler_interrupt
+        signal.signal(signal.SIGHUP, handler)
+
+    server.serve()

@@ -2,9 +2,9 @@
 
 `timeout`, systemd, Docker and CI stop a process with SIGTERM, a closed terminal with SIGHUP;
 Python's default for both is to die on the spot, skipping the clean-up that stops the embedded
-PostgreSQL. Inside `stop_on_signals()` they raise `Stopped` instead. Whatever server runs keeps
-its own SIGTERM handling (a graceful shutdown); SIGHUP is passed to it as SIGTERM. A signal
-that was ignored when the process started (`nohup`) stays ignored.
+PostgreSQL. Inside `stop_on_signals()` they raise `Stopped` instead. Once serving, the server
+(`backend/server.py`) handles them itself with a graceful shutdown. A signal that was ignored
+when the process started (`nohup`) stays ignored.
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ class Stopped(BaseException):
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    server_handler = signal.getsignal(signal.SIGTERM)
-    if signum != signal.SIGTERM and callable(server_handler) and server_handler is not _stop:
-        signal.raise_signal(signal.SIGTERM)  # a server is running: let it shut down gracefully
-        return
     raise Stopped(signum)
 
 
