@@ -12,8 +12,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from harness.live import LiveServer, free_port
 from harness.stack import migrated_database, settings_for
 
@@ -107,7 +105,6 @@ def test_base_url_mode_with_a_token_command(tmp_path: Path) -> None:
     assert expired["status"] == "not run" and "mints only fresh tokens" in expired["reason"]
 
 
-@pytest.mark.slow
 def test_our_reference_passes_every_check_over_base_url(tmp_path: Path) -> None:
     with ExitStack() as stack:
         server = serve_reference(stack, free_port())
