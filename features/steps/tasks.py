@@ -211,16 +211,6 @@ def try_action(world: World, user: str, action: str, number: int, owner: str) ->
     return world.act(user, action, owner, task_id=task_id)
 
 
-@when(
-    parsers.parse('{user:w} tries to {action:w} {owner:w}\'s task "{title}" under their own path'),
-    target_fixture="response",
-)
-def try_foreign_task(
-    world: World, user: str, action: str, owner: str, title: str
-) -> httpx.Response:
-    return world.act(user, action, task_id=world.task(owner, title)["id"])
-
-
 @when(parsers.parse('{user:w} sends "{method:w}" to "{path}"'), target_fixture="response")
 def send(world: World, user: str, method: str, path: str) -> httpx.Response:
     return world.send(method, with_users(world, path), token=world.token(user))
