@@ -127,6 +127,8 @@ def read_acceptance(path: Path) -> Acceptance | None:
     data = read_json(path)
     if data is None:
         return None
+    if data.get("schema_version") == 2:
+        return _from_checks(data)
     return Acceptance(
         generated_at=str(data.get("generated_at", "")),
         base_url=str(data.get("base_url", "")),
@@ -138,6 +140,38 @@ def read_acceptance(path: Path) -> Acceptance | None:
                 title=str(item.get("title", "")),
                 status=str(item["status"]),
                 scenarios=[_scenario(scenario) for scenario in item.get("scenarios", [])],
+            )
+            for item in data.get("requirements", [])
+        ],
+    )
+
+
+# The acceptance report's schema 2 (docs/acceptance-report.md) in this page's older terms:
+# a blocked requirement is not proven (failed here), a check not run is skipped, and a
+# requirement without a passing or failing check is a gap.
+_REQUIREMENT_STATUS = {"passed": "passed", "failed": "failed", "blocked": "failed"}
+_CHECK_STATUS = {"passed": "passed", "failed": "failed", "blocked": "failed"}
+
+
+def _from_checks(data: dict[str, Any]) -> Acceptance:
+    checks = {check["id"]: check for check in data.get("checks", [])}
+    target = data.get("target", {})
+    return Acceptance(
+        generated_at=str(data.get("generated_at", "")),
+        base_url=str(target.get("base_url", "")),
+        token_mode=str(target.get("token_mode", "")),
+        requirements=[
+            Requirement(
+                id=str(item["id"]),
+                group=str(item["group"]),
+                title=str(item.get("title", "")),
+                status=_REQUIREMENT_STATUS.get(item["status"], "gap"),
+                scenarios=[
+                    _scenario(
+                        {**checks[i], "status": _CHECK_STATUS.get(checks[i]["status"], "skipped")}
+                    )
+                    for i in item.get("checks", [])
+                ],
             )
             for item in data.get("requirements", [])
         ],
