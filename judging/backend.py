@@ -1,4 +1,8 @@
-"""Our backend as a child process: a free port, a fresh secret, a throwaway data folder."""
+"""Our backend (or a patched copy of it) as a child process: a port, a fresh secret, a database.
+
+It runs in a scratch folder, so no `.env` is read and `.data/` is never touched; without a
+database URL it uses an embedded PostgreSQL whose data lives in that folder.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,27 +27,48 @@ AUTH_URL = "http://localhost:3000"  # the frontend origin it allows (CORS) and t
 READY_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 20
 DATABASE_VARIABLES = ("NEON_DATABASE_URL", "DATABASE_URL")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class BackendFailed(RuntimeError):
     """The backend exited or never became ready; the message points at its log."""
 
 
-class LocalBackend:
-    """`python -m backend serve` on 127.0.0.1, isolated from the user's `.env` and `.data/`.
+def serve_command(port: int, workers: int) -> list[str]:
+    """`python -m backend serve`: migrations, then the production server."""
+    return [
+        *(sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1"),
+        *("--port", str(port), "--workers", str(workers)),
+    ]
 
-    It runs in a scratch folder (so no `.env` is read and `.data/` is never touched), with
-    the embedded PostgreSQL's data in that folder; `stop()` ends the server and the database
-    and deletes the folder.
+
+class LocalBackend:
+    """A backend command on 127.0.0.1 until `stop()`; `url`, `secret`, `auth_url` to reach it.
+
+    `command` builds the command line from (port, workers); our own `python -m backend serve`
+    by default. `database_url` is given to it as `NEON_DATABASE_URL`; without one it starts
+    the embedded PostgreSQL in its scratch folder.
     """
 
-    def __init__(self, log_path: Path, *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        log_path: Path,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        database_url: str | None = None,
+        command: Callable[[int, int], Sequence[str]] = serve_command,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.secret = secrets.token_urlsafe(48)
         self.auth_url = AUTH_URL
-        self.port = free_port()
+        self.port = port or free_port()
         self.log_path = log_path
         self.workers = workers
-        self.scratch = Path(tempfile.mkdtemp(prefix="todo-demo-"))
+        self.database_url = database_url
+        self.command: Sequence[str] = command(self.port, workers)
+        self.extra_environment = dict(environment or {})
+        self.scratch = Path(tempfile.mkdtemp(prefix="todo-judging-"))
         self.data_dir = self.scratch / "postgres"
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -59,17 +85,19 @@ class LocalBackend:
             EMBEDDED_DB_DIR=str(self.data_dir),
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
         )
+        if self.database_url:
+            env["NEON_DATABASE_URL"] = self.database_url
+        env.update(self.extra_environment)
         return env
 
     def start(self) -> LocalBackend:
         """Launch it and wait until `/health/ready` answers 200."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
-        command = [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--workers", str(self.workers)]
         self._process = subprocess.Popen(
-            command,
+            list(self.command),
             cwd=self.scratch,
             env=self.environment(),
             stdout=self._log,

@@ -50,7 +50,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        css=css, word=lambda status: WORDS.get(status, status), code=with_code, scenario_anchor=anchor
+        css=css,
+        word=lambda status: WORDS.get(status, status),
+        code=with_code,
+        scenario_anchor=anchor,
     )
     return env
 

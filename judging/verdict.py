@@ -24,6 +24,8 @@ def problems(run: Run, *, spec_only: bool = False) -> list[str]:
         hardening = run.acceptance.tally(HARDENING)
         if not spec_only and hardening["failed"]:
             found.append(f"{hardening['failed']} hardening check(s) failed")
+    if run.context.get("error"):
+        found.append(str(run.context["error"]))
     if run.context.get("interrupted"):
         found.append("the run was interrupted (Ctrl-C or SIGTERM)")
     if spec_only:

@@ -1,0 +1,96 @@
+"""What the terminal shows of a judging run: plain counts, each saying what it counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from judging.acceptance import HARDENING, SPEC, Acceptance, read_acceptance
+from judging.files import OWN_STACK
+from judging.run import Run
+from judging.target import FEATURES_XML
+from judging.verdict import problems
+
+
+@dataclass(frozen=True)
+class PytestCounts:
+    """pytest's own count of one features pass (each Examples row is one test)."""
+
+    tests: int
+    failed: int
+    skipped: int
+
+
+def pytest_counts(folder: Path) -> PytestCounts | None:
+    path = folder / FEATURES_XML
+    if not path.exists():
+        return None
+    try:
+        suites = ElementTree.parse(path).getroot().iter("testsuite")
+    except ElementTree.ParseError:
+        return None
+    tests = failed = skipped = 0
+    for suite in suites:
+        tests += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return PytestCounts(tests, failed, skipped)
+
+
+def requirement_counts(acceptance: Acceptance) -> str:
+    counts = ", ".join(
+        f"{acceptance.count(status)} {status}" for status in ("failed", "blocked", "not run")
+    )
+    return f"{acceptance.count('passed')}/{len(acceptance.requirements)} passed, {counts}"
+
+
+def acceptance_lines(folder: Path) -> list[str]:
+    """After the acceptance steps: what each pass established, in the page's terms."""
+    lines = []
+    over_http = read_acceptance(folder / "acceptance.json")
+    own = read_acceptance(folder / OWN_STACK / "acceptance.json")
+    if over_http is not None:
+        lines.append(f"   over HTTP: requirements {requirement_counts(over_http)}")
+        if own is not None and over_http.count("not run"):
+            lines.append(
+                "   (the 'not run' ones need the features' own stack; "
+                "that pass's results complete them on the page)"
+            )
+    return lines
+
+
+def summary_lines(run: Run, page: Path, folder: Path) -> list[str]:
+    found = problems(run)
+    lines = [f"== Judges' demo: {'PASSED' if not found else 'FAILED'}"]
+    acceptance = run.acceptance
+    if acceptance is not None:
+        spec, hardening = acceptance.tally(SPEC), acceptance.tally(HARDENING)
+        lines.append(f"Requirements (spec tier): {requirement_counts(acceptance)}")
+        lines.append(
+            f"Checks: {spec['passed']}/{sum(spec.values())} spec checks passed, "
+            f"{hardening['passed']}/{sum(hardening.values())} hardening checks passed "
+            "(hardening never changes a requirement's verdict)"
+        )
+        over_http, own = pytest_counts(folder), pytest_counts(folder / OWN_STACK)
+        if over_http is not None:
+            also = (
+                f", {over_http.skipped} of them skipped there and run by the own-stack pass"
+                f" ({own.tests} tests)"
+                if own is not None
+                else f", {over_http.skipped} skipped"
+            )
+            lines.append(
+                f"  (pytest counted {over_http.tests} tests over HTTP{also}: each Examples row "
+                "is one test; the report counts each check once)"
+            )
+    if run.load is not None:
+        total = run.load.total
+        lines.append(
+            f"Load: {total.requests:,} requests served, p95 {total.p95_ms:,.0f} ms, "
+            f"{total.failures:,} failures (the simulated users' HTTP calls, from Locust's CSV;"
+            " its table above also counts the last second's)"
+        )
+    lines.extend(f"  ✗ {text}" for text in found)
+    lines.append(f"Page: {page.resolve()}")
+    return lines
