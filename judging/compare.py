@@ -31,11 +31,11 @@ class Judged:
     run: Run
 
 
-def reference_target(workers: int = 1) -> Target:
-    """Our own backend, started here: the control column."""
+def reference_target(database_url: str | None = None) -> Target:
+    """Our own backend, started here (on `database_url`, else embedded): the control column."""
 
     def start(log: Path) -> LocalBackend:
-        return LocalBackend(log, workers=workers)
+        return LocalBackend(log, database_url=database_url)
 
     return Target(
         name="reference",
