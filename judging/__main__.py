@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from judging.compare import reference_target, run_comparison
+from judging.compare import COMPARISON, reference_target, rerender, run_comparison
 from judging.demo import Options, run_demo
 from judging.page import write_page
 from judging.targets import TargetError, targets_from_file, targets_from_flags, unique
@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_as_on_ctrl_c)  # so a killed run still cleans up
     reports = args.reports.resolve()
     if args.command == "render":
-        print(write_page(reports, ROOT))
+        comparison = (reports / COMPARISON).exists()
+        print(rerender(reports) if comparison else write_page(reports, ROOT))
         return 0
     if args.command == "compare":
         return _compare(args, reports)
@@ -71,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         choices=["run", "render", "compare"],
         default="run",
-        help="run: the demo (default); render: redraw its page; compare: several backends",
+        help="run: the demo (default); render: redraw the page of --reports (a demo's or a "
+        "comparison's); compare: several backends",
     )
     parser.add_argument("--reports", type=Path, default=ROOT / "reports")
     demo = parser.add_argument_group("run (make demo)")

@@ -145,8 +145,9 @@ def layout_problems(page: Any) -> list[str]:
     return found
 
 
-def check(page_path: Path, screenshot: Path | None = None) -> list[str]:
-    """Open the page (a comparison page if it has the table), check it, screenshot it."""
+def check(page_path: Path, screenshot: Path | None = None, height: int | None = None) -> list[str]:
+    """Open the page (a comparison page if it has the table), check it, screenshot it
+    (the whole page, or its top `height` pixels)."""
     with opened(page_path) as page:
         if page.locator("#comparison-table").count():
             found = comparison_problems(page)
@@ -154,7 +155,8 @@ def check(page_path: Path, screenshot: Path | None = None) -> list[str]:
             found = report_problems(page, with_load=page.locator("#load").count() > 0)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
+            clip = {"x": 0, "y": 0, "width": WIDTH, "height": height} if height else None
+            page.screenshot(path=str(screenshot), full_page=True, clip=clip)
     return found
 
 
@@ -162,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m judging.browser", description=__doc__)
     parser.add_argument("page", type=Path)
     parser.add_argument("--screenshot", type=Path, help="write a full-page PNG here")
+    parser.add_argument("--height", type=int, help="only the top HEIGHT pixels in the PNG")
     args = parser.parse_args(argv)
-    found = check(args.page, args.screenshot)
+    found = check(args.page, args.screenshot, args.height)
     print(f"Page check in Chromium: {args.page}: {'ok' if not found else 'problems'}")
     for text in found:
         print(f"  ✗ {text}", file=sys.stderr)

@@ -14,7 +14,7 @@ from typing import Any
 from judging import context
 from judging.acceptance import HARDENING, STATUSES, Acceptance, Requirement
 from judging.backend import BackendFailed, LocalBackend
-from judging.files import PAGE, RUN, write_json
+from judging.files import PAGE, RUN, read_json, write_json
 from judging.page import causes, environment, groups, render_page
 from judging.run import Run, read_run
 from judging.steps import cancel
@@ -105,7 +105,12 @@ def run_comparison(
         "commit": context.commit(root),
         "machine": context.machine(),
         "targets": [
-            {"name": j.target.name, "mode": j.target.mode, "description": j.target.description}
+            {
+                "name": j.target.name,
+                "mode": j.target.mode,
+                "description": j.target.description,
+                "reference": j.target.reference,
+            }
             for j in judged
         ],
     }
@@ -113,6 +118,28 @@ def run_comparison(
     page = reports / PAGE
     page.write_text(render_comparison(judged, record), encoding="utf-8")
     return (0 if all(_usable(j) for j in judged) else 1), page
+
+
+def rerender(reports: Path) -> Path:
+    """Draw the comparison page again from what a comparison left in `reports`."""
+    record = read_json(reports / COMPARISON)
+    if not isinstance(record, dict):
+        raise FileNotFoundError(f"no {COMPARISON} in {reports}: run `python -m judging compare`")
+    judged = [
+        Judged(
+            Target(
+                name=item["name"],
+                description=item.get("description", ""),
+                reference=bool(item.get("reference")),
+            ),
+            item["name"],
+            read_run(reports / item["name"]),
+        )
+        for item in record.get("targets", [])
+    ]
+    page = reports / PAGE
+    page.write_text(render_comparison(judged, record), encoding="utf-8")
+    return page
 
 
 def _outcome(run: Run) -> str:
