@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 
 from backend import embedded
 from harness.client import TodoClient
+from harness.fault_proxy import FaultProxy
 from harness.stack import Stack, local_stack, migrated_database
-from tests.reliability.fault_proxy import FaultProxy
 
 DEADLINE_SECONDS = 1.5
 CLIENT_TIMEOUT = httpx.Timeout(15)  # the bound: a request that takes longer fails the test

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.client import TodoClient
-from tests.reliability.leak_scan import LeakScanner, find_leaks, scanner
+from harness.leak_scan import LeakScanner, find_leaks, scanner
 
 SECRET = "s3cr3t-" + "x" * 40
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyMTIzIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
