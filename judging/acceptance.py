@@ -97,6 +97,11 @@ class Acceptance:
         """Requirements with this status."""
         return sum(1 for requirement in self.requirements if requirement.status == status)
 
+    def counts(self) -> str:
+        """ "52/58 passed, 0 failed, 0 blocked, 6 not run" (requirements)."""
+        others = ", ".join(f"{self.count(status)} {status}" for status in STATUSES[1:])
+        return f"{self.count('passed')}/{len(self.requirements)} passed, {others}"
+
     def check(self, check_id: str) -> Check | None:
         return self._by_id.get(check_id)
 

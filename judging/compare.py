@@ -14,12 +14,11 @@ from typing import Any
 from judging import context
 from judging.acceptance import HARDENING, STATUSES, Acceptance, Requirement
 from judging.backend import BackendFailed, LocalBackend
-from judging.files import PAGE, RUN, read_json, write_json
+from judging.files import FEATURES_LOG, PAGE, RUN, read_json, write_json
 from judging.page import causes, environment, groups, render_page
 from judging.run import Run, read_run
 from judging.steps import cancel
-from judging.summary import requirement_counts
-from judging.target import FEATURES_LOG, Target, clear, opened, run_acceptance
+from judging.target import Target, clear, opened, run_acceptance
 
 COMPARISON = "compare.json"
 
@@ -145,7 +144,7 @@ def rerender(reports: Path) -> Path:
 def _outcome(run: Run) -> str:
     if run.acceptance is None:
         return f"not judged ({run.context.get('error') or 'no acceptance report'})"
-    return "requirements " + requirement_counts(run.acceptance)
+    return "requirements " + run.acceptance.counts()
 
 
 def _usable(judged: Judged) -> bool:

@@ -15,7 +15,7 @@ from judging.page import write_page
 from judging.progress import LoadProgress
 from judging.run import read_run
 from judging.steps import run_step
-from judging.summary import acceptance_lines, summary_lines
+from judging.summary import summary_lines
 from judging.target import Target, clear, from_environment, opened, run_acceptance
 from judging.verdict import problems
 
@@ -79,7 +79,6 @@ def run_demo(options: Options) -> int:
             if target.start is not None:
                 print(f"   ready at {running.base_url}", flush=True)
             run_acceptance(target, running, options.reports, record, root=options.root)
-            print("\n".join(acceptance_lines(options.reports)), flush=True)
             command = _load_command(options, running.base_url)
             print(
                 f"== Locust session: {options.users} simulated users for {options.duration} "

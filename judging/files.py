@@ -11,6 +11,8 @@ RUN = "demo.json"
 OWN_STACK = "own-stack"  # the features that need their own stack report in this subfolder
 BACKEND_LOG = "backend.log"
 BENCH = "bench.json"
+FEATURES_XML = "features.xml"  # pytest's JUnit XML of a features pass
+FEATURES_LOG = "features.log"
 
 
 def read_json(path: Path) -> Any:

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from judging.acceptance import HARDENING, SPEC, Acceptance, read_acceptance
-from judging.files import OWN_STACK
+from judging.acceptance import HARDENING, SPEC
+from judging.files import FEATURES_XML, OWN_STACK
 from judging.run import Run
-from judging.target import FEATURES_XML
 from judging.verdict import problems
 
 
@@ -38,35 +37,13 @@ def pytest_counts(folder: Path) -> PytestCounts | None:
     return PytestCounts(tests, failed, skipped)
 
 
-def requirement_counts(acceptance: Acceptance) -> str:
-    counts = ", ".join(
-        f"{acceptance.count(status)} {status}" for status in ("failed", "blocked", "not run")
-    )
-    return f"{acceptance.count('passed')}/{len(acceptance.requirements)} passed, {counts}"
-
-
-def acceptance_lines(folder: Path) -> list[str]:
-    """After the acceptance steps: what each pass established, in the page's terms."""
-    lines = []
-    over_http = read_acceptance(folder / "acceptance.json")
-    own = read_acceptance(folder / OWN_STACK / "acceptance.json")
-    if over_http is not None:
-        lines.append(f"   over HTTP: requirements {requirement_counts(over_http)}")
-        if own is not None and over_http.count("not run"):
-            lines.append(
-                "   (the 'not run' ones need the features' own stack; "
-                "that pass's results complete them on the page)"
-            )
-    return lines
-
-
 def summary_lines(run: Run, page: Path, folder: Path) -> list[str]:
     found = problems(run)
     lines = [f"== Judges' demo: {'PASSED' if not found else 'FAILED'}"]
     acceptance = run.acceptance
     if acceptance is not None:
         spec, hardening = acceptance.tally(SPEC), acceptance.tally(HARDENING)
-        lines.append(f"Requirements (spec tier): {requirement_counts(acceptance)}")
+        lines.append(f"Requirements (spec tier): {acceptance.counts()}")
         lines.append(
             f"Checks: {spec['passed']}/{sum(spec.values())} spec checks passed, "
             f"{hardening['passed']}/{sum(hardening.values())} hardening checks passed "

@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from judging.acceptance import ACCEPTANCE
+from judging.acceptance import ACCEPTANCE, read_acceptance
 from judging.backend import LocalBackend
-from judging.files import BACKEND_LOG, OWN_STACK, PAGE, RUN
+from judging.files import BACKEND_LOG, FEATURES_LOG, FEATURES_XML, OWN_STACK, PAGE, RUN
 from judging.load import LOAD_FILES
 from judging.steps import run_step
 
-FEATURES_XML = "features.xml"
-FEATURES_LOG = "features.log"
 # What the features read to reach and sign in to a target; never inherited from one to another.
 TARGET_VARIABLES = ("BASE_URL", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "TOKEN_ALG")
 TARGET_PREFIX = "JUDGE_"
@@ -161,11 +159,12 @@ def run_acceptance(
         )
     ]
     if target.own_stack:
-        if announce:
+        first = read_acceptance(folder / ACCEPTANCE)
+        if announce and first is not None:
             print(
-                "   The scenarios skipped above ('not run' there) need a stack of their own "
-                "(a restart, a database outage, the server's logs): they run now, and the "
-                "page combines both passes.",
+                f"   over HTTP: requirements {first.counts()}. The 'not run' ones need a stack "
+                "of their own (a restart, a database outage, the server's logs): they run now, "
+                "and the page combines both passes.",
                 flush=True,
             )
         local = {k: v for k, v in opened.env.items() if k not in ("BASE_URL",)}
