@@ -1,263 +1,239 @@
-"""The requirements report: after a run, `reports/acceptance.{json,md,html}` with one row per
-requirement ID, the scenarios tagged with it and their results. Built from the run's own
-results (pytest reports of the pytest-bdd scenarios), never written by hand."""
+"""The acceptance report: after a run, `reports/acceptance.{json,md,html}`.
+
+A pytest plugin: each scenario (or outline row) is a check with a tier, the requirement IDs
+it tests and a status (passed, failed, blocked, not run) with its reason and evidence. A
+failure in a Given step, or a `Blocked` raised by a set-up or read-back, makes the check
+blocked, not failed. The verdicts themselves come from `features.verdict`.
+"""
 
 from __future__ import annotations
 
-import html
-import json
+import re
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.utils import registry_get_safe
 
-from features.requirements import Requirement, load_requirements
+from features import render
+from features.evidence import Cause, CheckFailed, slug
+from features.findings import Findings
+from features.requirements import REQUIREMENT_ID, load_requirements
+from features.verdict import HARDENING, SPEC, Check, document
 
 TARGET = pytest.StashKey[dict[str, str]]()
-"""Where the run went: {"base_url": ..., "token_mode": ...}, set by the `target` fixture."""
+"""Where the run went: label, base_url, mode, token_mode; set by the `target` fixture."""
+STEP_ERROR = pytest.StashKey["StepError"]()
+HARDENING_TAG = "hardening"
+NOT_REACHED = "the run stopped before this check"
 
 
-@dataclass
-class ScenarioResult:
-    name: str
-    feature: str
-    file: str
-    line: int
-    tags: set[str]
-    outcomes: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class StepError:
+    step: str
+    step_type: str
+    exception: BaseException
+    evidence: dict[str, Any]
 
-    @property
-    def status(self) -> str:
-        """Failed if any example failed, passed if any passed, else skipped."""
-        for status in ("failed", "passed"):
-            if status in self.outcomes:
-                return status
-        return "skipped"
 
-    def entry(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "feature": self.feature,
-            "file": self.file,
-            "line": self.line,
-            "status": self.status,
-        }
+def skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    text = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+def first_line(report: pytest.TestReport) -> str:
+    text = getattr(report.longrepr, "reprcrash", None)
+    message = text.message if text is not None else str(report.longrepr)
+    return message.strip().splitlines()[0][:300] if message.strip() else "failed"
 
 
 class AcceptanceReport:
-    """A pytest plugin collecting each scenario's outcome and writing the report at the end."""
+    """Collects every check's outcome and writes the report at the end of the session."""
 
     def __init__(self, config: pytest.Config, directory: Path) -> None:
         self.config = config
         self.directory = directory
-        self.scenarios: dict[tuple[str, int], ScenarioResult] = {}
-        self.outcomes: dict[str, str] = {}
-        self.measurements: list[tuple[str, str, object]] = []
+        self.requirements, self.spec_source = load_requirements(config.rootpath)
+        self.titles = {r.id: r.title for r in self.requirements}
+        self.order = {r.id: n for n, r in enumerate(self.requirements)}
+        self.checks: dict[str, Check] = {}
+        self.findings = Findings()
+        self.measurements: list[dict[str, Any]] = []
 
-    def scenario_of(self, item: pytest.Item) -> ScenarioResult | None:
-        template = registry_get_safe(scenario_wrapper_template_registry, getattr(item, "obj", None))
+    # Which check an item is
+
+    def check_of(self, item: pytest.Item) -> Check | None:
+        template: ScenarioTemplate | None = registry_get_safe(
+            scenario_wrapper_template_registry, getattr(item, "obj", None)
+        )
         if template is None:
             return None
+        if item.nodeid not in self.checks:
+            self.checks[item.nodeid] = self.new_check(item, template)
+        return self.checks[item.nodeid]
+
+    def new_check(self, item: pytest.Item, template: ScenarioTemplate) -> Check:
         path = Path(template.feature.filename).resolve()
         try:
             file = path.relative_to(self.config.rootpath).as_posix()
         except ValueError:
             file = path.as_posix()
-        key = (file, template.line_number)
-        if key not in self.scenarios:
-            self.scenarios[key] = ScenarioResult(
-                name=template.name,
-                feature=template.feature.name,
-                file=file,
-                line=template.line_number,
-                tags=set(),
-            )
-        result = self.scenarios[key]
-        result.tags |= {mark.name for mark in item.iter_markers()}
-        return result
+        tags = {mark.name for mark in item.iter_markers()}
+        requirements = sorted(
+            (tag for tag in tags if REQUIREMENT_ID.match(tag)),
+            key=lambda tag: self.order.get(tag, len(self.order)),
+        )
+        callspec = getattr(item, "callspec", None)
+        check_id, name = f"{file}:{template.line_number}", template.name
+        if callspec is not None and "_pytest_bdd_example" in callspec.params:
+            row = callspec.indices["_pytest_bdd_example"] + 1
+            values = callspec.params["_pytest_bdd_example"]
+            check_id += f"[example {row}]"
+            name += " [" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "]"
+        return Check(
+            id=check_id,
+            name=name,
+            feature=template.feature.name,
+            file=file,
+            line=template.line_number,
+            tier=HARDENING if HARDENING_TAG in tags else SPEC,
+            requirements=requirements,
+            clause=self.clause(template, requirements),
+            reason=NOT_REACHED,
+        )
 
-    @pytest.hookimpl(hookwrapper=True)
+    def clause(self, template: ScenarioTemplate, requirements: list[str]) -> str:
+        """The scenario's own description if it has one, else the cited requirements' text."""
+        described = " ".join(template.description.split())
+        if described:
+            return described
+        return "; ".join(f"{r}: {self.titles[r]}" for r in requirements if r in self.titles)
+
+    # Outcomes
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_step_error(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Feature,
+        scenario: Scenario,
+        step: Step,
+        exception: BaseException,
+    ) -> None:
+        try:
+            world = request.getfixturevalue("world")
+        except pytest.FixtureLookupError:
+            world = None
+        response = exception.response if isinstance(exception, CheckFailed) else None
+        evidence = world.evidence(response) if world is not None else {}
+        request.node.stash[STEP_ERROR] = StepError(
+            f"{step.keyword} {step.name}".strip(), step.type, exception, evidence
+        )
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, Any, None]:
         outcome = yield
-        report = outcome.get_result()
-        scenario = self.scenario_of(item)
-        if scenario is None:
+        report: pytest.TestReport = outcome.get_result()
+        check = self.check_of(item)
+        if check is None:
             return
-        previous = self.outcomes.get(item.nodeid)
-        if report.failed:
-            self.outcomes[item.nodeid] = "failed"
-        elif report.skipped and previous is None:
-            self.outcomes[item.nodeid] = "skipped"
-        elif report.when == "call" and report.passed and previous is None:
-            self.outcomes[item.nodeid] = "passed"
+        if report.when == "setup":
+            check.status, check.reason, check.cause, check.evidence = "passed", "", None, None
+            if report.skipped:
+                check.status, check.reason = "not run", skip_reason(report)
+            elif report.failed:
+                check.status, check.reason = "blocked", f"set-up failed: {first_line(report)}"
+                check.cause = Cause("setup-error", "the run could not set this check up")
+        elif report.when == "call":
+            if report.skipped:
+                check.status, check.reason = "not run", skip_reason(report)
+            elif report.failed:
+                self.failed(check, item, report)
+        elif report.failed and check.status == "passed":
+            check.status, check.reason = "failed", first_line(report)
+            check.cause = Cause(slug(check.reason[:40]), check.reason)
         if report.when == "teardown":
-            scenario.outcomes.append(self.outcomes.get(item.nodeid, "skipped"))
-            for name, value in report.user_properties:
-                self.measurements.append((scenario.name, name, value))
+            self.measurements += [
+                {"check": check.id, "name": name, "value": value}
+                for name, value in report.user_properties
+            ]
+
+    def failed(self, check: Check, item: pytest.Item, report: pytest.TestReport) -> None:
+        error = item.stash.get(STEP_ERROR, None)
+        if error is None:
+            check.status, check.reason = "failed", first_line(report)
+            check.cause = Cause(slug(check.reason[:40]), check.reason)
+            return
+        exception = error.exception
+        if isinstance(exception, CheckFailed):
+            status = "blocked" if error.step_type == "given" else exception.outcome
+            expected, got, cause = exception.expected, exception.got, exception.cause
+        else:
+            status = "blocked" if error.step_type == "given" else "failed"
+            expected = "the step to run"
+            got = f"{type(exception).__name__}: {exception}"
+            cause = Cause(slug(type(exception).__name__), f"{type(exception).__name__} in a step")
+        check.status = status
+        check.reason = f"{error.step}: expected {expected}; got {got}"
+        check.cause = cause
+        check.evidence = {"step": error.step, "expected": expected, "got": got, **error.evidence}
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         for item in items:
-            if scenario := self.scenario_of(item):
-                scenario.outcomes.append("skipped")
+            if check := self.check_of(item):
+                check.status, check.reason = "not run", "deselected (-m or -k)"
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.scenarios:
-            return
-        document = self.document()
-        self.directory.mkdir(parents=True, exist_ok=True)
-        (self.directory / "acceptance.json").write_text(json.dumps(document, indent=2) + "\n")
-        (self.directory / "acceptance.md").write_text(markdown(document, self.measurements))
-        (self.directory / "acceptance.html").write_text(html_page(document, self.measurements))
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.scenarios:
-            summary = self.document()["summary"]
-            terminalreporter.write_sep(
-                "-",
-                f"requirements report: {self.directory}/acceptance.{{md,html,json}}: "
-                f"{summary['passed']} passed, {summary['failed']} failed, {summary['gaps']} gaps",
-            )
+    # Writing
 
     def document(self) -> dict[str, Any]:
-        requirements, source = load_requirements(self.config.rootpath)
         target = self.config.stash.get(TARGET, {})
-        rows = [self.row(requirement) for requirement in requirements]
-        scenarios = [scenario.entry() for scenario in self.in_order()]
-        return {
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "base_url": target.get("base_url", "(not started)"),
-            "token_mode": target.get("token_mode", "(not started)"),
-            "summary": {
-                "requirements": len(rows),
-                "passed": sum(row["status"] == "passed" for row in rows),
-                "failed": sum(row["status"] == "failed" for row in rows),
-                "gaps": sum(row["status"] == "gap" for row in rows),
-                "scenarios": len(scenarios),
-                "scenarios_passed": sum(s["status"] == "passed" for s in scenarios),
-                "scenarios_failed": sum(s["status"] == "failed" for s in scenarios),
-            },
-            "requirements": rows,
-        }
+        checks = sorted(self.checks.values(), key=_order)
+        return document(
+            self.requirements,
+            checks,
+            target=target or {"label": "(not started)", "mode": "(not started)"},
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            findings=self.findings.entries(),
+            measurements=self.measurements,
+            spec_source=self.spec_source,
+        )
 
-    def in_order(self) -> list[ScenarioResult]:
-        return [self.scenarios[key] for key in sorted(self.scenarios)]
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.checks:
+            render.write_reports(self.document(), self.directory)
 
-    def row(self, requirement: Requirement) -> dict[str, Any]:
-        tagged = [s.entry() for s in self.in_order() if requirement.id in s.tags]
-        statuses = {scenario["status"] for scenario in tagged}
-        status = "failed" if "failed" in statuses else "passed" if "passed" in statuses else "gap"
-        return {
-            "id": requirement.id,
-            "group": requirement.group,
-            "title": requirement.title,
-            "status": status,
-            "scenarios": tagged,
-        }
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.checks:
+            return
+        summary = self.document()["summary"]
+        requirements, hardening = summary["requirements"], summary["hardening_checks"]
+        terminalreporter.write_sep(
+            "-",
+            f"acceptance report: {self.directory}/acceptance.{{md,html,json}}: requirements "
+            + ", ".join(f"{count} {status}" for status, count in requirements.items())
+            + f"; hardening checks {hardening['passed']} passed, {hardening['failed']} failed",
+        )
 
 
-def register(config: pytest.Config) -> None:
+def _order(check: Check) -> tuple[str, int, int]:
+    row = re.search(r"\[example (\d+)\]", check.id)
+    return check.file, check.line, int(row[1]) if row else 0
+
+
+def register(config: pytest.Config) -> AcceptanceReport:
     """Register the report plugin and every requirement ID as a marker (for `-m "FR-013"`)."""
     requirements, _ = load_requirements(config.rootpath)
     for requirement in requirements:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.title}")
     directory = config.rootpath / config.getoption("acceptance_report", default="reports")
-    config.pluginmanager.register(AcceptanceReport(config, directory), "acceptance-report")
-
-
-ICONS = {"passed": "✅", "failed": "❌", "gap": "⚪", "skipped": "⏭"}
-GROUPS = {
-    "US": "User stories",
-    "EC": "Edge cases",
-    "FR": "Functional requirements",
-    "SC": "Success criteria",
-}
-
-
-def markdown(document: dict[str, Any], measurements: list[tuple[str, str, object]]) -> str:
-    summary = document["summary"]
-    lines = [
-        "# Acceptance report",
-        "",
-        f"Generated {document['generated_at']} against `{document['base_url']}`"
-        f" with {document['token_mode']} tokens.",
-        "",
-        f"**Requirements: {summary['requirements']}** · passed {summary['passed']} ·"
-        f" failed {summary['failed']} · gaps {summary['gaps']}  ",
-        f"**Scenarios: {summary['scenarios']}** · passed {summary['scenarios_passed']} ·"
-        f" failed {summary['scenarios_failed']}",
-    ]
-    for group, heading in GROUPS.items():
-        lines += [
-            "",
-            f"## {heading}",
-            "",
-            "| ID | Requirement | Status | Scenarios |",
-            "|---|---|---|---|",
-        ]
-        for row in document["requirements"]:
-            if row["group"] != group:
-                continue
-            scenarios = (
-                "<br>".join(
-                    f"{ICONS[s['status']]} {s['name']} (`{s['file']}:{s['line']}`)"
-                    for s in row["scenarios"]
-                )
-                or "no scenario"
-            )
-            cells = [row["id"], row["title"], f"{ICONS[row['status']]} {row['status']}", scenarios]
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
-    if measurements:
-        lines += ["", "## Measurements (printed, not asserted)", ""]
-        lines += [f"- {scenario}: {name} = {value}" for scenario, name, value in measurements]
-    return "\n".join(lines) + "\n"
-
-
-def html_page(document: dict[str, Any], measurements: list[tuple[str, str, object]]) -> str:
-    summary = document["summary"]
-    esc = html.escape
-    rows = []
-    for row in document["requirements"]:
-        scenarios = (
-            "".join(
-                f'<li class="{s["status"]}">{ICONS[s["status"]]} {esc(s["name"])}'
-                f" <code>{esc(s['file'])}:{s['line']}</code></li>"
-                for s in row["scenarios"]
-            )
-            or "<li>no scenario</li>"
-        )
-        rows.append(
-            f'<tr class="{row["status"]}"><td>{row["id"]}</td><td>{esc(row["title"])}</td>'
-            f"<td>{ICONS[row['status']]} {row['status']}</td><td><ul>{scenarios}</ul></td></tr>"
-        )
-    extra = "".join(f"<li>{esc(s)}: {esc(n)} = {esc(str(v))}</li>" for s, n, v in measurements)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Acceptance report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border: 1px solid #ccc; padding: .4rem; vertical-align: top; text-align: left; }}
-tr.passed td:nth-child(3) {{ background: #e6f4ea; }}
-tr.failed td:nth-child(3) {{ background: #fce8e6; }}
-tr.gap td:nth-child(3) {{ background: #f1f3f4; }}
-ul {{ margin: 0; padding-left: 1rem; }} li.failed {{ color: #b3261e; }}
-</style></head><body>
-<h1>Acceptance report</h1>
-<p>Generated {esc(document["generated_at"])} against <code>{esc(document["base_url"])}</code>
-with {esc(document["token_mode"])} tokens.</p>
-<p><strong>Requirements: {summary["requirements"]}</strong> · passed {summary["passed"]} ·
-failed {summary["failed"]} · gaps {summary["gaps"]}<br>
-<strong>Scenarios: {summary["scenarios"]}</strong> · passed {summary["scenarios_passed"]} ·
-failed {summary["scenarios_failed"]}</p>
-<table><tr><th>ID</th><th>Requirement</th><th>Status</th><th>Scenarios</th></tr>
-{"".join(rows)}
-</table>
-{f"<h2>Measurements (printed, not asserted)</h2><ul>{extra}</ul>" if extra else ""}
-</body></html>
-"""
+    plugin = AcceptanceReport(config, directory)
+    config.pluginmanager.register(plugin, "acceptance-report")
+    return plugin

@@ -1,97 +1,259 @@
-"""What the features run against: a stack they start themselves, or `BASE_URL`'s deployment."""
+"""What the features judge, and how they mint tokens it trusts.
+
+Three modes, chosen by the environment (docs/judging.md):
+
+- `local-stack` (nothing set): our own stack, started in this process on a throwaway database;
+- `base-url` (`BASE_URL`): a running backend, ours or a team's; nothing started;
+- `launched` (`JUDGE_BACKEND_COMMAND`): a team's backend started from its command, on a
+  database the harness provides, so restarts, outages, logs and configuration can be judged.
+
+Tokens follow `JUDGE_TOKEN_MODE` (hs256, jwks, command) and the shape options of
+`harness.judge_tokens.TokenShape`.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import secrets
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
+
+from features.control import Control, LaunchedControl, LocalControl
+from harness.judge_tokens import (
+    JWKS_ALGORITHMS,
+    BadTokenKit,
+    CommandMinter,
+    Hs256Minter,
+    JudgeKeys,
+    JwksMinter,
+    Minter,
+    TokenShape,
+    TokenUnavailable,
+)
+from harness.jwks_server import JwksServer
+from harness.launcher import LaunchSpec, launch
+from harness.live import free_port
 from harness.stack import Stack, local_stack, migrated_database
-from harness.tokens import ALGORITHMS, DEFAULT_BASE_URL, BadTokens, hs256_token
+from harness.tokens import SigningKey
 
 OWN_STACK_TAG = "own-stack"
-SKIP_REASON = (
-    "needs the stack the features start themselves (restart, database, logs or a trusted JWKS key);"
-    " not available with BASE_URL"
+IN_PROCESS_TAG = "in-process"
+NEEDS_CONTROL = (
+    "needs a backend the harness starts itself (restart, database outage, logs, configuration):"
+    " run without BASE_URL, or judge the whole backend with JUDGE_BACKEND_COMMAND"
 )
+NEEDS_IN_PROCESS = "checks our own settings code in this process: only on the local stack"
+TOKEN_MODES = ("hs256", "jwks", "command")
+DEFAULT_KEYS_FILE = Path("reports/.judge-keys.json")
 
 
 @dataclass
 class Target:
-    """The API under test and what it takes to mint tokens it trusts.
+    """The backend under test and what it takes to mint tokens it trusts.
 
-    `stack` is the local stack when the features started their own, else None.
+    `trusted` is the asymmetric key it trusts (with `issuer`, the base URL such tokens name)
+    and `keys` every one by algorithm, when it trusts a JWKS of ours; `secret` its
+    `BETTER_AUTH_SECRET` when known; `control` what the harness can do to it (None over
+    `BASE_URL`); `stack` our own stack in local mode.
     """
 
+    mode: str
+    label: str
     base_url: str
-    secret: str
-    auth_base_url: str
-    token_alg: str = "HS256"
-    stack: Stack | None = None
+    minter: Minter
+    secret: str | None = None
+    trusted: SigningKey | None = None
+    issuer: str | None = None
+    keys: dict[str, SigningKey] = field(default_factory=dict)
     frontend_origin: str | None = None
+    control: Control | None = None
+    stack: Stack | None = None
 
     @property
     def token_mode(self) -> str:
-        return (
-            "HS256 (BETTER_AUTH_SECRET)"
-            if self.token_alg == "HS256"
-            else f"{self.token_alg} (JWKS)"
-        )
+        return self.minter.label
 
-    def token(self, user_id: str, alg: str | None = None, **options: Any) -> str:
-        """A valid token for `user_id`, in the run's token mode unless `alg` is given."""
-        alg = alg or self.token_alg
-        if self.stack is not None:
-            return self.stack.token(user_id, alg, **options)
-        if alg != "HS256":
-            raise RuntimeError(
-                f"{alg} tokens need the local stack (its JWKS); BASE_URL runs use HS256"
+    def token(self, user_id: str, **options: float | int | None) -> str:
+        return self.minter.token(user_id, **options)  # type: ignore[arg-type]
+
+    def bad_tokens(self, user_id: str) -> BadTokenKit:
+        return BadTokenKit(self.minter, user_id, self.trusted, self.issuer)
+
+    def hs256_token(self, user_id: str) -> str:
+        if self.secret is None:
+            raise TokenUnavailable("no BETTER_AUTH_SECRET given: HS256 tokens cannot be signed")
+        return Hs256Minter(self.secret, self.minter.shape).token(user_id)
+
+    def jwks_token(self, user_id: str, alg: str) -> str:
+        if alg not in self.keys or self.issuer is None:
+            raise TokenUnavailable(
+                "the backend was not pointed at a JWKS of the harness (JUDGE_TOKEN_MODE=jwks)"
             )
-        return hs256_token(user_id, self.secret, **options)
-
-    def bad_tokens(self, user_id: str) -> BadTokens:
-        key = self.stack.keys["EdDSA"] if self.stack is not None else None
-        return BadTokens(user_id, self.secret, key, base_url=self.auth_base_url)
+        return JwksMinter(self.keys[alg], self.issuer, self.minter.shape).token(user_id)
 
 
-def runs_remotely() -> bool:
-    """True when `BASE_URL` names a deployment to check instead of a local stack."""
-    return bool(os.environ.get("BASE_URL"))
+def mode_of(environ: Mapping[str, str] = os.environ) -> str:
+    if environ.get("JUDGE_BACKEND_COMMAND", "").strip():
+        return "launched"
+    return "base-url" if environ.get("BASE_URL") else "local-stack"
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class TokenSetup:
+    """How this run signs: the minter, and the JWKS keys (with their issuer) if any."""
+
+    minter: Minter
+    keys: dict[str, SigningKey] = field(default_factory=dict)
+    issuer: str | None = None
+
+    @property
+    def trusted(self) -> SigningKey | None:
+        return getattr(self.minter, "key", None) or next(iter(self.keys.values()), None)
+
+
+def token_mode(environ: Mapping[str, str]) -> tuple[str, str]:
+    mode = (environ.get("JUDGE_TOKEN_MODE") or "hs256").lower()
+    if mode not in TOKEN_MODES:
+        raise RuntimeError(f"JUDGE_TOKEN_MODE must be one of {', '.join(TOKEN_MODES)}")
+    alg = environ.get("JUDGE_TOKEN_ALG") or "EdDSA"
+    if mode == "jwks" and alg not in JWKS_ALGORITHMS:
+        raise RuntimeError(f"JUDGE_TOKEN_ALG must be one of {', '.join(JWKS_ALGORITHMS)}")
+    return mode, alg
+
+
+def tokens_for(
+    environ: Mapping[str, str],
+    secret: str | None,
+    keys: dict[str, SigningKey],
+    issuer: str | None,
+) -> TokenSetup:
+    mode, alg = token_mode(environ)
+    shape = TokenShape.from_environment(environ)
+    if mode == "command":
+        command = environ.get("JUDGE_TOKEN_COMMAND", "").strip()
+        if not command:
+            raise RuntimeError("JUDGE_TOKEN_MODE=command needs JUDGE_TOKEN_COMMAND")
+        return TokenSetup(CommandMinter(command, shape), keys, issuer)
+    if mode == "jwks":
+        assert issuer is not None
+        return TokenSetup(JwksMinter(keys[alg], issuer, shape), keys, issuer)
+    if not secret:
+        raise RuntimeError("HS256 tokens need BETTER_AUTH_SECRET (the backend's secret)")
+    return TokenSetup(Hs256Minter(secret, shape), keys, issuer)
+
+
+def served_keys(
+    resources: ExitStack, environ: Mapping[str, str]
+) -> tuple[dict[str, SigningKey], str]:
+    """The harness's own JWKS, served at 127.0.0.1:$JUDGE_JWKS_PORT/api/auth/jwks; its issuer."""
+    port_text = environ.get("JUDGE_JWKS_PORT")
+    if not port_text and mode_of(environ) != "launched":
+        raise RuntimeError(
+            "JUDGE_TOKEN_MODE=jwks needs JUDGE_JWKS_PORT: the port the backend's"
+            " BETTER_AUTH_URL (http://127.0.0.1:PORT) points at"
+        )
+    port = int(port_text or free_port())
+    keys = JudgeKeys.load_or_create(Path(environ.get("JUDGE_JWKS_KEYS") or DEFAULT_KEYS_FILE))
+    resources.enter_context(JwksServer(keys.jwks(), port=port))
+    return keys.keys, (environ.get("JUDGE_TOKEN_ISSUER") or f"http://127.0.0.1:{port}").rstrip("/")
 
 
 @contextmanager
-def open_target() -> Iterator[Target]:
-    """`BASE_URL` (with `BETTER_AUTH_SECRET`) when set, else a fresh local stack."""
-    alg = os.environ.get("TOKEN_ALG", "HS256")
-    if alg not in ("HS256", *ALGORITHMS):
-        raise RuntimeError(f"TOKEN_ALG must be HS256 or one of {ALGORITHMS}")
-    if runs_remotely():
-        yield remote_target(os.environ["BASE_URL"].rstrip("/"), alg)
-        return
+def open_target(environ: Mapping[str, str] = os.environ) -> Iterator[Target]:
+    mode = mode_of(environ)
     with ExitStack() as resources:
-        stack = resources.enter_context(local_stack(migrated_database(resources)))
-        yield Target(
-            base_url=stack.url,
-            secret=stack.secret,
-            auth_base_url=stack.auth_base_url,
-            token_alg=alg,
-            stack=stack,
-            frontend_origin=stack.settings.frontend_origin,
-        )
+        if mode == "local-stack":
+            yield local_target(resources, environ)
+        elif mode == "base-url":
+            yield remote_target(resources, environ)
+        else:
+            yield launched_target(resources, environ)
 
 
-def remote_target(base_url: str, alg: str) -> Target:
-    secret = os.environ.get("BETTER_AUTH_SECRET")
-    if not secret:
-        raise RuntimeError("BASE_URL runs need BETTER_AUTH_SECRET (the deployment's secret)")
-    if alg != "HS256":
-        raise RuntimeError("BASE_URL runs mint HS256 tokens; unset TOKEN_ALG")
-    auth_url = os.environ.get("BETTER_AUTH_URL", "").rstrip("/")
+def local_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
+    stack = resources.enter_context(local_stack(migrated_database(resources)))
+    setup = tokens_for(environ, stack.secret, stack.keys, stack.auth_base_url)
     return Target(
+        mode="local-stack",
+        label=environ.get("JUDGE_LABEL") or "reference (local stack)",
+        base_url=stack.url,
+        minter=setup.minter,
+        secret=stack.secret,
+        trusted=setup.trusted,
+        issuer=stack.auth_base_url,
+        keys=stack.keys,
+        frontend_origin=stack.settings.frontend_origin,
+        control=LocalControl(stack, setup.minter.shape),
+        stack=stack,
+    )
+
+
+def remote_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
+    base_url = environ["BASE_URL"].rstrip("/")
+    secret = environ.get("BETTER_AUTH_SECRET") or None
+    keys: dict[str, SigningKey] = {}
+    issuer = None
+    if token_mode(environ)[0] == "jwks":
+        keys, issuer = served_keys(resources, environ)
+    setup = tokens_for(environ, secret, keys, issuer)
+    auth_url = (environ.get("BETTER_AUTH_URL") or issuer or "").rstrip("/")
+    return Target(
+        mode="base-url",
+        label=environ.get("JUDGE_LABEL") or base_url,
         base_url=base_url,
+        minter=setup.minter,
         secret=secret,
-        auth_base_url=auth_url or DEFAULT_BASE_URL,
-        frontend_origin=auth_url or None,
+        trusted=setup.trusted,
+        issuer=issuer,
+        keys=keys,
+        frontend_origin=origin_of(auth_url) if auth_url else None,
+    )
+
+
+def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
+    spec = LaunchSpec.from_environment(environ)
+    assert spec is not None
+    secret = secrets.token_urlsafe(48)
+    keys: dict[str, SigningKey] = {}
+    issuer = None
+    if token_mode(environ)[0] == "jwks":
+        keys, issuer = served_keys(resources, environ)
+    auth_url = issuer or f"http://localhost:{free_port()}"
+    setup = tokens_for(environ, secret, keys, issuer)
+    settings = {"BETTER_AUTH_SECRET": secret, "BETTER_AUTH_URL": auth_url}
+    launched = resources.enter_context(launch(spec, settings))
+
+    def recovered() -> bool:
+        user = "judge-probe"
+        try:
+            answer = httpx.get(
+                f"{spec.base_url}/api/{user}/tasks",
+                headers={"Authorization": f"Bearer {setup.minter.token(user)}"},
+                timeout=3,
+            )
+        except httpx.TransportError:
+            return False
+        return answer.is_success
+
+    return Target(
+        mode="launched",
+        label=environ.get("JUDGE_LABEL") or spec.command,
+        base_url=spec.base_url,
+        minter=setup.minter,
+        secret=secret,
+        trusted=setup.trusted,
+        issuer=issuer,
+        keys=keys,
+        frontend_origin=origin_of(auth_url),
+        control=LaunchedControl(launched, setup.minter, recovered),
     )

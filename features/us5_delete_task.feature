@@ -3,7 +3,7 @@ Feature: US5 Delete a task
   As a signed-in user
   I want to remove tasks I no longer need
 
-  @US5-1 @FR-015 @SC-004
+  @US5-1
   Scenario: A user deletes their own task
     Given user123 has the tasks "Buy groceries" and "Finish project"
     When user123 deletes "Buy groceries"
@@ -18,7 +18,7 @@ Feature: US5 Delete a task
     Then the response status is 403 or 404
     And user456's task "Walk the dog" is unchanged
 
-  @US5-3 @FR-015
+  @US5-3
   Scenario: Deleting a task that does not exist
     Given user123 has no task 42
     When user123 deletes task 42

@@ -1,22 +1,36 @@
-"""One scenario's state: who is who, their tokens, the tasks they made, and the API calls.
+"""One scenario's state: who is who, their tokens, the tasks they made, and every API call.
 
 Users keep the spec's names in feature files (user123, user456); each scenario maps them to
-fresh ids, so scenarios never see each other's tasks, even on a shared deployment.
+fresh random ids, so scenarios never see each other's tasks, even on a shared deployment.
+
+Set-up and read-back go through tolerant helpers (`create_task`, `read_back`, `list_back`):
+they accept a task or a list wrapped in an envelope and raise `Blocked` when they cannot do
+their job, so one broken endpoint blocks the checks that need it instead of failing them.
+What a check is *about* is judged strictly by its Then steps (`features/steps/responses.py`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from features.store import TaskStore
+from features.evidence import (
+    TRANSPORT,
+    Blocked,
+    Cause,
+    CheckFailed,
+    request_summary,
+    response_summary,
+)
+from features.findings import Findings
 from features.target import Target
-from harness.live import LiveServer
-from harness.tokens import BadTokens
 
 ACTIONS = {
     "list": ("GET", ""),
@@ -28,6 +42,68 @@ ACTIONS = {
 }
 BODIES = {"create": {"title": "Buy groceries"}, "update": {"title": "Buy organic groceries"}}
 NO_TOKEN = None
+PAST_ANY_SEQUENCE = 2**31 - 1  # the contract's int32 maximum: no sequence gets there
+RETRIED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
+ENVELOPE_KEYS = ("tasks", "data", "items", "results", "task")
+WHOLE_SECONDS = re.compile(r"T\d\d:\d\d:\d\d(?![.,]\d)")
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def as_task(body: Any) -> dict[str, Any] | None:
+    """A task object, also out of a one-key envelope such as `{"task": {...}}`."""
+    if isinstance(body, dict) and "id" in body:
+        return body
+    if isinstance(body, dict) and len(body) == 1:
+        return as_task(next(iter(body.values())))
+    return None
+
+
+def as_tasks(body: Any) -> list[dict[str, Any]] | None:
+    """A list of tasks, also out of an envelope such as `{"tasks": [...], "total": 3}`."""
+    if isinstance(body, list):
+        return [task for task in body if isinstance(task, dict)]
+    if isinstance(body, dict):
+        for key in ENVELOPE_KEYS:
+            if isinstance(body.get(key), list):
+                return as_tasks(body[key])
+        lists = [value for value in body.values() if isinstance(value, list)]
+        if len(lists) == 1:
+            return as_tasks(lists[0])
+    return None
+
+
+def moment(value: Any) -> datetime | None:
+    """A timestamp read leniently (no offset is taken as UTC); None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass
+class Exchange:
+    """One request as the step sent it, and what came back (or the transport error)."""
+
+    request: httpx.Request
+    token: str
+    response: httpx.Response | None = None
+    error: str | None = None
+
+
+def setup_cause(what: str, response: httpx.Response) -> Cause:
+    return Cause(
+        f"setup-{what.replace(' ', '-')}-{response.status_code}",
+        f"{what} answers {response.status_code}, so checks that need it are blocked",
+    )
 
 
 @dataclass
@@ -35,52 +111,135 @@ class World:
     """What one scenario knows; steps read and change it, and call the API through it."""
 
     target: Target
-    http: httpx.Client
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    findings: Findings
+    http: httpx.Client = field(init=False)
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     tokens: dict[str, str | None] = field(default_factory=dict)
+    token_kinds: dict[str, str] = field(default_factory=dict)
     tasks: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     numbered: dict[int, tuple[str, str]] = field(default_factory=dict)
+    absent: dict[int, int] = field(default_factory=dict)
     last_task: tuple[str, str] | None = None
     subject: tuple[str, str] | None = None
-    minted: set[str] = field(default_factory=set)
     batch: list[httpx.Response] = field(default_factory=list)
     origin: str | None = None
     made: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    server: LiveServer | None = None
-    logs: Any = None  # the log capture of `steps/platform.py`, once watched
-    environment: dict[str, str] = field(default_factory=dict)
-    startup_error: str | None = None
-    previous_target: Target | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+    coarse_clock: bool = False
+    logs: Any = None
+    configured: Any = None
     sent: list[str] = field(default_factory=list)
+    sent_body: dict[str, Any] = field(default_factory=dict)
+    logged: list[bool] = field(default_factory=list)
+    startup_error: str | None = None
     sessions: dict[int, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.http = self.client(self.target.base_url)
+
+    @staticmethod
+    def client(base_url: str) -> httpx.Client:
+        return httpx.Client(base_url=base_url, timeout=30, follow_redirects=True)
+
+    def close(self) -> None:
+        self.http.close()
+
+    # Users and tokens
 
     def user_id(self, name: str) -> str:
         """The real id behind a spec name in this scenario."""
         return f"{name}-{self.run_id}"
 
-    def valid_token(self, name: str) -> str:
-        return self.keep(self.target.token(self.user_id(name)))
+    def keep(self, token: str, kind: str) -> str:
+        """Remember a token and what it is (for evidence; never printed itself)."""
+        self.token_kinds[token] = kind
+        return token
 
-    def bad_tokens(self, name: str) -> BadTokens:
-        return self.target.bad_tokens(self.user_id(name))
+    def valid_token(self, name: str) -> str:
+        token = self.target.token(self.user_id(name))
+        return self.keep(token, f"{name}'s valid token")
 
     def bad_token(self, name: str, kind: str) -> str:
-        return self.keep(getattr(self.bad_tokens(name), kind)())
-
-    def keep(self, token: str) -> str:
-        """Remember every token minted, to check none of them leaks into logs or responses."""
-        self.minted.add(token)
-        return token
+        token = self.target.bad_tokens(self.user_id(name)).make(kind)
+        return self.keep(token, f"{kind.replace('_', ' ')} token ({name})")
 
     def token(self, name: str) -> str | None:
         """The token `name` currently holds: a valid one unless a step gave them another."""
         return self.tokens[name] if name in self.tokens else self.valid_token(name)
+
+    def token_kind(self, token: str | None) -> str:
+        return "no token" if not token else self.token_kinds.get(token, "a token")
+
+    @property
+    def secrets(self) -> set[str]:
+        return {*self.token_kinds, *([self.target.secret] if self.target.secret else [])}
+
+    # Requests
 
     def headers(self, token: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
     def path(self, owner: str, suffix: str = "", task_id: int | None = None) -> str:
         return f"/api/{self.user_id(owner)}/tasks" + suffix.format(task=task_id)
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None,
+        http: httpx.Client | None = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """One request, recorded. A connection the backend dropped is retried once on a fresh
+        one; redirects are followed and reported (once) as a finding."""
+        headers = {**self.headers(token), **options.pop("headers", {})}
+        kind = self.token_kind(token)
+        if not token and "Authorization" in headers:
+            kind = f"the Authorization header {headers['Authorization'][:24]!r}"
+        for attempt in (1, 2):
+            client = http or self.http
+            try:
+                response = client.request(method, path, headers=headers, **options)
+            except RETRIED as error:
+                if attempt == 1 and http is None:
+                    self.findings.note(
+                        "dropped-connection",
+                        "the backend dropped a connection; the request was sent again on a new one",
+                        f"{method} {path}: {type(error).__name__}",
+                    )
+                    self.fresh_connection()
+                    continue
+                raise self.transport_failure(error, kind) from error
+            except httpx.TransportError as error:
+                raise self.transport_failure(error, kind) from error
+            break
+        sent = response.history[0].request if response.history else response.request
+        self.exchanges.append(Exchange(sent, kind, response))
+        if response.history:
+            first = response.history[0]
+            target = first.headers.get("location")
+            self.findings.note(
+                "redirect",
+                f"{first.status_code} redirects, followed (the spec names the paths to answer)",
+                f"{method} {sent.url.path} → {first.status_code} to {target}",
+            )
+        if http is None and (
+            response.status_code >= 500 or response.headers.get("connection", "") == "close"
+        ):
+            self.fresh_connection()
+        return response
+
+    def transport_failure(self, error: httpx.TransportError, kind: str) -> CheckFailed:
+        try:
+            self.exchanges.append(Exchange(error.request, kind, error=str(error)))
+        except RuntimeError:
+            pass
+        return CheckFailed("an HTTP answer", f"{type(error).__name__}: {error}", cause=TRANSPORT)
+
+    def fresh_connection(self) -> None:
+        self.http.close()
+        self.http = self.client(str(self.http.base_url))
 
     def call(
         self,
@@ -96,42 +255,17 @@ class World:
         method, suffix = ACTIONS[action]
         if body is None and action in BODIES and "content" not in options:
             body = BODIES[action]
-        headers = {**self.headers(token), **options.pop("headers", {})}
-        http = options.pop("http", None) or self.http
-        return http.request(
-            method,
-            self.path(owner, suffix, task_id),
-            json=body,
-            headers=headers,
-            **options,
-        )
+        if body is not None:
+            options["json"] = body
+        return self.send(method, self.path(owner, suffix, task_id), token=token, **options)
 
     def act(
         self, caller: str, action: str, owner: str | None = None, **options: Any
     ) -> httpx.Response:
         """`caller` (with the token they hold) acts on `owner`'s tasks (their own by default)."""
+        if action in ("update", "toggle"):
+            self.before_change()
         return self.call(action, owner or caller, token=self.token(caller), **options)
-
-    # Set-up and checks, always with the owner's valid token.
-
-    def create_task(self, owner: str, title: str, **fields: Any) -> dict[str, Any]:
-        response = self.call(
-            "create", owner, token=self.valid_token(owner), body={"title": title, **fields}
-        )
-        assert response.status_code == 201, f"could not create {title!r}: {response.text}"
-        self.made.append((owner, response.json()))
-        return self.remember(owner, response.json())
-
-    def remember(self, owner: str, task: dict[str, Any]) -> dict[str, Any]:
-        key = (owner, task["title"])
-        self.tasks[key] = task
-        self.last_task = key
-        return task
-
-    def remember_created(self, owner: str, response: httpx.Response) -> httpx.Response:
-        if response.status_code == 201:
-            self.remember(owner, response.json())
-        return response
 
     def act_on(self, caller: str, action: str, reference: str, **options: Any) -> httpx.Response:
         """`caller` acts on a task by id under their own path, whoever owns it."""
@@ -142,42 +276,147 @@ class World:
     def use_server(self, base_url: str) -> None:
         """Send this scenario's requests to another server from now on."""
         self.http.close()
-        self.http = httpx.Client(base_url=base_url, timeout=self.http.timeout)
+        self.http = self.client(base_url)
 
     @property
     def base_url(self) -> str:
         return str(self.http.base_url)
 
-    @property
-    def database(self) -> TaskStore:
-        assert self.target.stack is not None, "the database is only reachable on the local stack"
-        database_url = self.target.stack.settings.database_url
-        assert database_url is not None
-        return TaskStore(database_url.get_secret_value())
+    # Evidence
+
+    def evidence(self, response: httpx.Response | None) -> dict[str, Any]:
+        """The request and response behind a failure (the last exchange if none is named)."""
+        exchange = next(
+            (
+                e
+                for e in reversed(self.exchanges)
+                if response is not None and e.response is response
+            ),
+            self.exchanges[-1] if self.exchanges else None,
+        )
+        if response is not None and (exchange is None or exchange.response is not response):
+            exchange = Exchange(response.request, "a token", response)
+        if exchange is None:
+            return {}
+        found: dict[str, Any] = {
+            "request": request_summary(exchange.request, exchange.token, self.secrets)
+        }
+        if exchange.response is not None:
+            found["response"] = response_summary(exchange.response, self.secrets)
+        if exchange.error:
+            found["response"] = {"error": exchange.error}
+        return found
+
+    # Set-up and read-back (tolerant; Blocked when they cannot do their job)
+
+    def note_clock(self, task: dict[str, Any]) -> None:
+        """Timestamps in whole seconds: a change within the same second would not show."""
+        if isinstance(task.get("updated_at"), str) and WHOLE_SECONDS.search(task["updated_at"]):
+            self.coarse_clock = True
+
+    def before_change(self) -> None:
+        if self.coarse_clock:
+            time.sleep(1.05)
+
+    def create_task(self, owner: str, title: str, **fields: Any) -> dict[str, Any]:
+        response = self.call(
+            "create", owner, token=self.valid_token(owner), body={"title": title, **fields}
+        )
+        task = as_task(json_or_none(response))
+        if not response.is_success or task is None:
+            raise Blocked(
+                f"{owner}'s task {title!r} created (2xx with the task)",
+                f"{response.status_code}",
+                response=response,
+                cause=setup_cause("creating a task", response),
+            )
+        self.made.append((owner, task))
+        self.note_clock(task)
+        return self.remember(owner, task)
+
+    def create_completed_task(self, owner: str, title: str, **fields: Any) -> dict[str, Any]:
+        """Created completed, else completed by PUT, else by toggling: whichever works."""
+        task = self.create_task(owner, title, completed=True, **fields)
+        token = self.valid_token(owner)
+        for action, body in (("update", {"completed": True}), ("toggle", None)):
+            if task.get("completed") is True:
+                break
+            response = self.call(action, owner, token=token, task_id=task["id"], body=body)
+            task = as_task(json_or_none(response)) or task
+        if task.get("completed") is not True:
+            raise Blocked(f"{owner}'s task {title!r} completed", "it stayed open")
+        return self.remember(owner, task)
+
+    def missing_id(self, owner: str) -> int:
+        """An id no task has: a fresh one, deleted (or past any sequence if that fails)."""
+        token = self.valid_token(owner)
+        made = self.call("create", owner, token=token, body={"title": "Placeholder"})
+        task = as_task(json_or_none(made))
+        if made.is_success and task is not None:
+            gone = self.call("delete", owner, token=token, task_id=task["id"])
+            if gone.is_success:
+                return int(task["id"])
+        return PAST_ANY_SEQUENCE
+
+    def remember(self, owner: str, task: dict[str, Any]) -> dict[str, Any]:
+        key = (owner, task.get("title", ""))
+        self.tasks[key] = task
+        self.last_task = key
+        return task
+
+    def remember_created(self, owner: str, response: httpx.Response) -> httpx.Response:
+        task = as_task(json_or_none(response))
+        if response.is_success and task is not None:
+            self.remember(owner, task)
+        return response
 
     def task(self, owner: str, title: str) -> dict[str, Any]:
         return self.tasks[(owner, title)]
 
-    def fetch(self, owner: str, task_id: int) -> httpx.Response:
-        return self.call("read", owner, token=self.valid_token(owner), task_id=task_id)
+    def read_back(self, owner: str, task_id: int) -> dict[str, Any] | None:
+        """The task as its owner reads it now; None if it is gone (404)."""
+        response = self.call("read", owner, token=self.valid_token(owner), task_id=task_id)
+        if response.status_code == 404:
+            return None
+        task = as_task(json_or_none(response))
+        if response.status_code != 200 or task is None:
+            raise Blocked(
+                f"{owner}'s task read back (200 with the task)",
+                f"{response.status_code}",
+                response=response,
+                cause=setup_cause("reading a task", response),
+            )
+        return task
+
+    def list_back(self, owner: str) -> list[dict[str, Any]]:
+        """The tasks `owner` lists now, read with their own valid token."""
+        response = self.call("list", owner, token=self.valid_token(owner))
+        tasks = as_tasks(json_or_none(response))
+        if response.status_code != 200 or tasks is None:
+            raise Blocked(
+                f"{owner}'s list read back (200 with the tasks)",
+                f"{response.status_code}",
+                response=response,
+                cause=setup_cause("listing tasks", response),
+            )
+        return tasks
 
     def titles(self, owner: str) -> list[str]:
-        response = self.call("list", owner, token=self.valid_token(owner))
-        assert response.status_code == 200, response.text
-        return [task["title"] for task in response.json()]
+        return sorted(str(task.get("title")) for task in self.list_back(owner))
 
     def resolve(self, reference: str, caller: str) -> tuple[str, int]:
         """`the task`, `task 42`, `"Buy groceries"` or `user456's task "Walk the dog"`
-        → (owner, id). A number nobody named in this scenario is used as it is."""
+        → (owner, id). A number set aside by "has no task N" is an id no task has."""
         if reference == "the task":
-            assert self.last_task is not None, "no task was made in this scenario"
+            if self.last_task is None:
+                raise ValueError("no task was made in this scenario")
             return self.last_task[0], self.tasks[self.last_task]["id"]
         if match := re.fullmatch(r"task (\d+)", reference):
             number = int(match[1])
             if number in self.numbered:
                 owner, title = self.numbered[number]
                 return owner, self.tasks[(owner, title)]["id"]
-            return caller, number
+            return caller, self.absent.get(number, number)
         if match := re.fullmatch(r"(?:(\w+)'s task )?\"(.*)\"", reference):
             owner = match[1] or caller
             return owner, self.tasks[(owner, match[2])]["id"]
@@ -187,3 +426,12 @@ class World:
 def quoted(text: str) -> list[str]:
     """The "quoted" items of a step's list: `"A", "B" and "C"` → [A, B, C]."""
     return re.findall(r'"([^"]*)"', text)
+
+
+def with_users(world: World, text: str) -> str:
+    """Replace `{user456}` in a path or body by the id user456 has in this scenario."""
+    return re.sub(r"\{(user\w*)\}", lambda match: world.user_id(match[1]), text)
+
+
+def json_body(world: World, docstring: str) -> Any:
+    return json.loads(with_users(world, docstring))

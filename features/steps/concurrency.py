@@ -10,15 +10,23 @@ from typing import Any
 import httpx
 from pytest_bdd import parsers, then, when
 
-from features.world import World
+from features.evidence import Blocked, Cause, expect
+from features.world import World, as_task, as_tasks, json_or_none
 
 SINGLE_TASK_ACTIONS = ("create", "read", "update", "toggle", "delete")
+Timed = tuple[str, httpx.Response, float]
 
 
-def timed(call: Any) -> tuple[httpx.Response, float]:
-    started = time.perf_counter()
-    response = call()
-    return response, time.perf_counter() - started
+def at_once(world: World, count: int, call: Any) -> list[httpx.Response]:
+    """`call(number, client)` `count` times at the same moment, each on its own connection."""
+
+    def one(number: int) -> httpx.Response:
+        with world.client(world.base_url) as http:
+            response: httpx.Response = call(number, http)
+            return response
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
 
 
 @when(
@@ -27,31 +35,33 @@ def timed(call: Any) -> tuple[httpx.Response, float]:
 def concurrent_updates(world: World, user: str, count: int, number: int) -> None:
     _, task_id = world.resolve(f"task {number}", user)
     world.sent = [f"Title number {n}" for n in range(count)]
-
-    def update(title: str) -> httpx.Response:
-        with httpx.Client(base_url=world.base_url, timeout=30) as http:
-            return world.act(user, "update", task_id=task_id, body={"title": title}, http=http)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        world.batch = list(pool.map(update, world.sent))
+    world.batch = at_once(
+        world,
+        count,
+        lambda n, http: world.act(
+            user, "update", task_id=task_id, body={"title": world.sent[n]}, http=http
+        ),
+    )
 
 
 @when(parsers.parse("{user:w} toggles task {number:d} {count:d} times at the same time"))
 def concurrent_toggles(world: World, user: str, number: int, count: int) -> None:
     _, task_id = world.resolve(f"task {number}", user)
-
-    def toggle(_: int) -> httpx.Response:
-        with httpx.Client(base_url=world.base_url, timeout=30) as http:
-            return world.act(user, "toggle", task_id=task_id, http=http)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        world.batch = list(pool.map(toggle, range(count)))
+    world.batch = at_once(
+        world, count, lambda n, http: world.act(user, "toggle", task_id=task_id, http=http)
+    )
 
 
 @then("every one of those requests succeeded")
 def all_succeeded(world: World) -> None:
-    failures = [(r.status_code, r.text) for r in world.batch if not r.is_success]
-    assert world.batch and not failures, failures
+    failures = [r for r in world.batch if not r.is_success]
+    expect(
+        bool(world.batch) and not failures,
+        f"all {len(world.batch)} requests answered 2xx",
+        f"{len(failures)} did not: " + ", ".join(sorted({str(r.status_code) for r in failures})),
+        response=failures[0] if failures else None,
+        cause=Cause("concurrent-requests-fail", "requests fail when several arrive at once"),
+    )
 
 
 @then(
@@ -62,14 +72,10 @@ def all_succeeded(world: World) -> None:
 def one_title_won(world: World, number: int) -> None:
     owner, title = world.numbered[number]
     before = world.task(owner, title)
-    after = world.fetch(owner, before["id"]).json()
-    assert after["title"] in world.sent
-    assert {k: after[k] for k in ("id", "description", "completed", "created_at")} == {
-        k: before[k] for k in ("id", "description", "completed", "created_at")
-    }
-
-
-Timed = tuple[str, httpx.Response, float]
+    after = world.read_back(owner, before["id"]) or {}
+    expect(after.get("title") in world.sent, "one of the titles sent", repr(after.get("title")))
+    for name in ("id", "description", "completed", "created_at"):
+        expect(after.get(name) == before.get(name), f"{name} unchanged", repr(after.get(name)))
 
 
 def task_lifecycle(world: World, user: str, http: httpx.Client, title: str) -> list[Timed]:
@@ -77,13 +83,15 @@ def task_lifecycle(world: World, user: str, http: httpx.Client, title: str) -> l
     token = world.valid_token(user)
 
     def call(action: str, **options: Any) -> Timed:
-        response, seconds = timed(
-            lambda: world.call(action, user, token=token, http=http, **options)
-        )
-        return action, response, seconds
+        started = time.perf_counter()
+        response = world.call(action, user, token=token, http=http, **options)
+        return action, response, time.perf_counter() - started
 
     made = call("create", body={"title": title})
-    task_id = made[1].json()["id"]
+    task = as_task(json_or_none(made[1]))
+    if task is None:
+        raise Blocked(f"{user}'s task created", str(made[1].status_code), response=made[1])
+    task_id = task["id"]
     return [
         made,
         call("read", task_id=task_id),
@@ -118,7 +126,7 @@ def one_after_another(world: World, user: str, count: int) -> None:
 def many_users(world: World, count: int) -> None:
     def session(number: int) -> list[Timed]:
         user = f"user{number:03d}"
-        with httpx.Client(base_url=world.base_url, timeout=30) as http:
+        with world.client(world.base_url) as http:
             return task_lifecycle(world, user, http, f"Task of {user}")
 
     with ThreadPoolExecutor(max_workers=count) as pool:
@@ -131,7 +139,14 @@ def saw_own_only(world: World) -> None:
     for number, calls in world.sessions.items():
         user_id = world.user_id(f"user{number:03d}")
         listed = next(response for action, response, _ in calls if action == "list")
-        assert [task["user_id"] for task in listed.json()] == [user_id]
+        owners = [task.get("user_id") for task in as_tasks(json_or_none(listed)) or []]
+        expect(
+            owners == [user_id],
+            f"{user_id}'s list holds their one task",
+            owners,
+            response=listed,
+            cause=Cause("sees-other-users-tasks", "a user's list shows another user's tasks"),
+        )
 
 
 @then("the p95 latency of single-task operations is reported")
@@ -142,7 +157,8 @@ def report_p95(world: World, record_property: Any) -> None:
         for action, _, duration in calls
         if action in SINGLE_TASK_ACTIONS
     ]
-    assert len(seconds) >= len(world.sessions) * len(SINGLE_TASK_ACTIONS) > 0
+    if len(seconds) < 2:
+        raise Blocked("timed single-task operations", f"{len(seconds)} timed")
     p95_ms = round(quantiles(seconds, n=100)[94] * 1000, 1)
     record_property(f"p95 of {len(seconds)} single-task operations (ms)", p95_ms)
     print(f"\n{len(seconds)} single-task operations, p95 {p95_ms} ms")

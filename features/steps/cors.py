@@ -6,19 +6,27 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then, when
 
+from features.evidence import Cause, expect
 from features.world import World
+
+NO_ORIGIN = (
+    "needs the frontend origin the backend was configured with: set BETTER_AUTH_URL to check CORS"
+)
+CORS_CAUSE = Cause("cors-frontend-refused", "the frontend origin is not allowed with credentials")
 
 
 def frontend_origin(world: World) -> str:
     if not world.target.frontend_origin:
-        pytest.skip("set BETTER_AUTH_URL to the deployment's frontend origin to check CORS")
+        pytest.skip(NO_ORIGIN)
     return world.target.frontend_origin
 
 
 def preflight(world: World, origin: str, method: str, headers: str) -> httpx.Response:
     world.origin = origin
-    return world.http.options(
+    return world.send(
+        "OPTIONS",
         world.path("user123"),
+        token=None,
         headers={
             "Origin": origin,
             "Access-Control-Request-Method": method,
@@ -55,16 +63,43 @@ def list_from_frontend(world: World, user: str) -> httpx.Response:
 
 @then("the response allows the frontend origin with credentials")
 def allows_origin(world: World, response: httpx.Response) -> None:
-    assert response.headers.get("access-control-allow-origin") == world.origin
-    assert response.headers.get("access-control-allow-credentials") == "true"
+    allowed = response.headers.get("access-control-allow-origin")
+    expect(
+        allowed == world.origin,
+        f"Access-Control-Allow-Origin: {world.origin}",
+        repr(allowed),
+        response=response,
+        cause=CORS_CAUSE,
+    )
+    credentials = response.headers.get("access-control-allow-credentials")
+    expect(
+        credentials == "true",
+        "Access-Control-Allow-Credentials: true",
+        repr(credentials),
+        response=response,
+        cause=CORS_CAUSE,
+    )
 
 
 @then(parsers.parse('the allowed methods include "{method}"'))
 def allows_method(response: httpx.Response, method: str) -> None:
     allowed = response.headers.get("access-control-allow-methods", "")
-    assert method in [name.strip() for name in allowed.split(",")], allowed
+    names = [name.strip().upper() for name in allowed.split(",")]
+    expect(
+        method in names or "*" in names,
+        f"{method} among the allowed methods",
+        repr(allowed),
+        response=response,
+        cause=CORS_CAUSE,
+    )
 
 
 @then("the response does not allow that origin")
 def refuses_origin(world: World, response: httpx.Response) -> None:
-    assert response.headers.get("access-control-allow-origin") not in (world.origin, "*")
+    allowed = response.headers.get("access-control-allow-origin")
+    expect(
+        allowed not in (world.origin, "*"),
+        "no Access-Control-Allow-Origin for another website",
+        repr(allowed),
+        response=response,
+    )

@@ -1,76 +1,100 @@
-"""The server's logs: security events, and nothing secret in them."""
+"""The backend's logs, as far as they can be seen from outside: a line for every failed
+authentication (SC-009, EC-5), and no token or secret in any of them (FR-017)."""
 
 from __future__ import annotations
 
-import json
-import logging
+import re
 
 import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from features.steps.server import stack_settings
+from features.control import wait_for_lines
+from features.evidence import Cause, expect, require
+from features.steps.server import control_of
 from features.world import World
 
-
-class Captured(logging.Handler):
-    """Every record the backend's `todo.*` loggers emit while a scenario watches."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def lines(self) -> list[str]:
-        return [json.dumps(record.__dict__, default=str) for record in self.records]
+# A line about a refused request: what any logger would write about one.
+AUTH_WORDS = re.compile(
+    r"\b(401|403|auth\w*|unauthori[sz]ed|forbidden|denied|token|jwt|security|invalid|expired)\b",
+    re.IGNORECASE,
+)
+UNLOGGED = Cause("auth-failure-not-logged", "authentication failures leave no log line")
 
 
 @given("the server's logs are watched")
 def watch_logs(world: World, request: pytest.FixtureRequest) -> None:
-    stack_settings(world)
-    world.logs = Captured()
-    logger = logging.getLogger("todo")
-    logger.addHandler(world.logs)
-    request.addfinalizer(lambda: logger.removeHandler(world.logs))
+    world.logs = control_of(world).watch_logs(request)
 
 
-def security_events(world: World) -> list[logging.LogRecord]:
-    return [record for record in world.logs.records if record.name == "todo.security"]
+def new_lines_about(world: World, seen: int) -> tuple[bool, int]:
+    """Whether a line about a refused request appeared after the first `seen`; the new count."""
+    lines = wait_for_lines(world.logs, seen + 1)
+    return any(AUTH_WORDS.search(line) for line in lines[seen:]), len(lines)
 
 
-@when(parsers.parse("{user:w} makes 4 requests that fail authentication or authorization"))
-def failing_requests(world: World, user: str) -> None:
-    bad = world.bad_tokens(user)
-    for token in (None, world.keep(bad.expired()), world.keep(bad.tampered())):
-        assert world.call("list", user, token=token).status_code == 401
-    assert world.call("list", user, token=world.valid_token("user456")).status_code == 403
+@when(
+    parsers.parse("{user:w} makes 4 requests that fail authentication or authorization"),
+    target_fixture="response",
+)
+def failing_requests(world: World, user: str) -> httpx.Response:
+    """No token, an expired token, a tampered token, and another user's token, one by one."""
+    seen = len(world.logs.lines())
+    tokens = [None, world.bad_token(user, "expired"), world.bad_token(user, "tampered")]
+    for token in [*tokens, world.valid_token("user456")]:
+        response = world.call("list", user, token=token)
+        logged, seen = new_lines_about(world, seen)
+        world.batch.append(response)
+        world.logged.append(logged)
+    return response
 
 
-@then(parsers.parse('a security event "{event}" was logged for the request'))
-def security_event_logged(world: World, response: httpx.Response, event: str) -> None:
-    path = response.request.url.path
-    events = [r for r in security_events(world) if getattr(r, "event", None) == event]
-    assert [r for r in events if getattr(r, "path", None) == path], world.logs.lines()
+@then("each of them was logged")
+def each_logged(world: World) -> None:
+    for response, logged in zip(world.batch, world.logged, strict=True):
+        require(
+            400 <= response.status_code < 500,
+            "the request refused (4xx)",
+            response.status_code,
+            response=response,
+        )
+        expect(
+            logged,
+            "a log line about the refused request",
+            "no new line mentions it",
+            response=response,
+            cause=UNLOGGED,
+        )
 
 
-@then(parsers.parse("{count:d} security events were logged, each with a reason"))
-def security_events_logged(world: World, count: int) -> None:
-    events = security_events(world)
-    assert len(events) == count, world.logs.lines()
-    assert all(getattr(record, "reason", None) for record in events)
+@then("the refusal was logged")
+def refusal_logged(world: World, response: httpx.Response) -> None:
+    require(
+        400 <= response.status_code < 500,
+        "the request refused (4xx)",
+        response.status_code,
+        response=response,
+    )
+    logged, count = new_lines_about(world, 0)
+    expect(
+        logged,
+        "a log line about the refused request",
+        f"{count} new lines, none about it",
+        response=response,
+        cause=UNLOGGED,
+    )
 
 
 @then("no log line contains the token or the secret")
 def logs_hold_no_secrets(world: World) -> None:
-    assert world.logs.records, "nothing was logged"
-    secrets_seen = {world.target.secret, *world.minted}
-    signatures = {token.split(".")[-1] for token in world.minted if token.count(".") == 2}
-    leaked = [
-        line
-        for line in world.logs.lines()
-        for secret in secrets_seen | (signatures - {""})
-        if secret and secret in line
-    ]
-    assert not leaked, leaked
+    lines = world.logs.lines()
+    secrets_seen = world.secrets
+    signatures = {t.split(".")[-1] for t in world.token_kinds if t.count(".") == 2}
+    needles = {s for s in secrets_seen | signatures if s and len(s) >= 8}
+    leaked = [line for line in lines for needle in needles if needle in line]
+    expect(
+        not leaked,
+        "no token, signature or secret in the logs",
+        f"{len(leaked)} lines carry one",
+        cause=Cause("secret-in-logs", "tokens or the secret reach the logs"),
+    )

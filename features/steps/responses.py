@@ -1,16 +1,38 @@
-"""What the API answered, and what the users' lists hold afterwards (Then)."""
+"""What the API answered, and what the users' data holds afterwards (Then).
+
+A step is strict about the thing it names and tolerant of everything else: "the response
+status is 201" checks the status; "the task is completed" first requires a successful answer
+carrying a task (else the check is blocked: it cannot tell) and then checks `completed`.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from pytest_bdd import parsers, then
 
-from features.world import World, quoted
+from features.evidence import (
+    LIST_NOT_ARRAY,
+    NO_UTC_OFFSET,
+    NOT_A_TASK,
+    NOT_ISO_8601,
+    NOT_JSON,
+    NOT_UTC,
+    OMITTED_FIELDS_RESET,
+    Blocked,
+    Cause,
+    CheckFailed,
+    expect,
+    require,
+    status_cause,
+)
+from features.world import World, as_task, as_tasks, json_or_none, moment, quoted
 
 TASK_FIELDS = ("id", "user_id", "title", "description", "completed", "created_at", "updated_at")
+EDITABLE = ("title", "description", "completed")
 INTERNALS = (
     "traceback",
     "sqlalchemy",
@@ -25,136 +47,362 @@ INTERNALS = (
     "127.0.0.1:",
 )
 VALIDATION_WORDS = ("signature", "payload", "claim", "decode", "padding", "base64", "admin", "alg")
+CREATED_JUST_NOW = timedelta(minutes=10)
 
 
-def moment(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    assert parsed.tzinfo is not None, f"{value} has no time zone"
-    return parsed
+def status_in(world: World, response: httpx.Response, allowed: tuple[int, ...]) -> None:
+    token = world.exchanges[-1].token if world.exchanges else "a token"
+    wanted = " or ".join(str(status) for status in allowed)
+    expect(
+        response.status_code in allowed,
+        f"status {wanted}",
+        response.status_code,
+        response=response,
+        cause=status_cause(allowed, response.status_code, token),
+    )
 
 
-def error_message(response: httpx.Response) -> str:
-    """The text the frontend shows: `detail`, else `error`."""
-    body = response.json()
-    message = body.get("detail", body.get("error")) if isinstance(body, dict) else None
-    assert isinstance(message, str) and message.strip(), f"no error message in {response.text}"
-    return message
+def body_of(response: httpx.Response) -> Any:
+    body = json_or_none(response)
+    expect(
+        body is not None,
+        "a JSON body",
+        f"{response.text[:60]!r}",
+        response=response,
+        cause=NOT_JSON,
+    )
+    return body
 
 
-def problems(response: httpx.Response) -> list[dict[str, Any]]:
-    detail = response.json().get("detail")
-    assert isinstance(detail, list) and detail, f"no field-level detail in {response.text}"
-    return detail
+def answered_task(response: httpx.Response) -> dict[str, Any]:
+    """The task a successful answer carries (tolerantly read); blocked if there is none."""
+    task = as_task(json_or_none(response))
+    if not response.is_success or task is None:
+        raise Blocked(
+            "a successful answer carrying the task", str(response.status_code), response=response
+        )
+    return task
 
 
-# Status and body
+def answered_tasks(response: httpx.Response) -> list[dict[str, Any]]:
+    """The tasks a successful answer carries: a list (tolerantly read), or one task."""
+    body = json_or_none(response)
+    tasks = as_tasks(body)
+    if tasks is None and (task := as_task(body)) is not None:
+        tasks = [task]
+    if not response.is_success or tasks is None:
+        raise Blocked(
+            "a successful answer carrying tasks", str(response.status_code), response=response
+        )
+    return tasks
+
+
+def error_text(response: httpx.Response) -> str:
+    """The text the frontend shows: `detail` (a string, or the messages of a list), else `error`."""
+    body = json_or_none(response)
+    if not isinstance(body, dict):
+        return ""
+    message = body.get("detail", body.get("error", body.get("message")))
+    if isinstance(message, list):
+        return " ".join(str(item.get("msg", "")) for item in message if isinstance(item, dict))
+    return message.strip() if isinstance(message, str) else ""
+
+
+def refused(world: World, response: httpx.Response) -> None:
+    """The request was refused with a client error (4xx)."""
+    token = world.exchanges[-1].token if world.exchanges else "a token"
+    expect(
+        400 <= response.status_code < 500,
+        "a refusal (4xx)",
+        response.status_code,
+        response=response,
+        cause=status_cause((400, 422), response.status_code, token),
+    )
+
+
+# Status
 
 
 @then(parsers.parse("the response status is {status:d}"))
-def status_is(response: httpx.Response, status: int) -> None:
-    assert response.status_code == status, f"{response.status_code}: {response.text}"
+def status_is(world: World, response: httpx.Response, status: int) -> None:
+    status_in(world, response, (status,))
 
 
 @then(parsers.parse("the response status is {first:d} or {second:d}"))
-def status_is_either(response: httpx.Response, first: int, second: int) -> None:
-    assert response.status_code in (first, second), f"{response.status_code}: {response.text}"
+def status_is_either(world: World, response: httpx.Response, first: int, second: int) -> None:
+    status_in(world, response, (first, second))
 
 
 @then(parsers.parse("the response status is one of {statuses}"))
-def status_is_one_of(response: httpx.Response, statuses: str) -> None:
-    allowed = {int(status) for status in statuses.replace(",", " ").split()}
-    assert response.status_code in allowed, f"{response.status_code}: {response.text}"
+def status_is_one_of(world: World, response: httpx.Response, statuses: str) -> None:
+    status_in(world, response, tuple(int(s) for s in statuses.replace(",", " ").split()))
+
+
+@then("the response is a success")
+def is_success(world: World, response: httpx.Response) -> None:
+    expect(
+        response.is_success,
+        "a 2xx answer",
+        response.status_code,
+        response=response,
+        cause=status_cause((200,), response.status_code, world.exchanges[-1].token),
+    )
+
+
+@then("the request is refused")
+def request_refused(world: World, response: httpx.Response) -> None:
+    refused(world, response)
+
+
+@then("the answer is no server error and reveals nothing internal")
+def no_internals(response: httpx.Response) -> None:
+    expect(
+        response.status_code < 500,
+        "a client error or a success, not a server error",
+        response.status_code,
+        response=response,
+        cause=status_cause((400, 422), response.status_code, ""),
+    )
+    reveals_nothing(response)
+
+
+@then("the response reveals nothing internal")
+def reveals_nothing(response: httpx.Response) -> None:
+    text = response.text.lower()
+    shown = [word for word in INTERNALS if word in text]
+    expect(
+        not shown,
+        "nothing internal (no trace, SQL, driver or address)",
+        ", ".join(shown),
+        response=response,
+        cause=Cause("internals-exposed", "answers show internals (trace, SQL, driver names)"),
+    )
+
+
+# The task in the answer
 
 
 @then(parsers.parse('the response is a task titled "{title}" owned by {user:w}'))
 def is_task(world: World, response: httpx.Response, title: str, user: str) -> None:
-    task = response.json()
-    assert task["title"] == title
-    assert task["user_id"] == world.user_id(user)
+    task = answered_task(response)
+    expect(
+        task.get("title") == title, f"title {title!r}", repr(task.get("title")), response=response
+    )
+    expect(
+        task.get("user_id") == world.user_id(user),
+        f"user_id {world.user_id(user)!r} (the token's user)",
+        repr(task.get("user_id")),
+        response=response,
+        cause=Cause("owner-not-token-user", "a task is not owned by the token's user"),
+    )
 
 
 @then("the task has a generated id and both timestamps")
 def has_id_and_timestamps(response: httpx.Response) -> None:
-    task = response.json()
-    assert isinstance(task["id"], int) and task["id"] > 0
-    assert moment(task["created_at"]) <= moment(task["updated_at"])
-
-
-@then("the task was created just now")
-def created_just_now(response: httpx.Response) -> None:
-    age = datetime.now(UTC) - moment(response.json()["created_at"])
-    assert abs(age) < timedelta(hours=1), f"created_at is {age} old"
+    has_fields(response, "id, created_at, updated_at")
+    task = answered_task(response)
+    expect(
+        isinstance(task["id"], int) and task["id"] > 0,
+        "a positive integer id",
+        repr(task["id"]),
+        response=response,
+    )
+    for name in ("created_at", "updated_at"):
+        expect(
+            moment(task[name]) is not None,
+            f"{name} a timestamp",
+            repr(task[name]),
+            response=response,
+            cause=NOT_ISO_8601,
+        )
 
 
 @then(parsers.parse("the task has every field: {fields}"))
 def has_fields(response: httpx.Response, fields: str) -> None:
-    expected = [name.strip() for name in fields.split(",")]
-    assert set(expected) <= set(response.json()), response.text
-
-
-@then("the task's timestamps are UTC ISO 8601")
-def timestamps_utc(response: httpx.Response) -> None:
-    task = response.json()
-    for name in ("created_at", "updated_at"):
-        assert moment(task[name]).utcoffset() == timedelta(0), task[name]
+    """The body itself is the task (not wrapped), with every field named."""
+    body = body_of(response)
+    expect(
+        isinstance(body, dict),
+        "a task object",
+        type(body).__name__,
+        response=response,
+        cause=NOT_A_TASK,
+    )
+    missing = [name.strip() for name in fields.split(",") if name.strip() not in body]
+    expect(
+        not missing,
+        f"the fields {fields}",
+        "missing " + ", ".join(missing),
+        response=response,
+        cause=NOT_A_TASK,
+    )
 
 
 @then("the task is completed")
 def is_completed(response: httpx.Response) -> None:
-    assert response.json()["completed"] is True
+    completed = answered_task(response).get("completed")
+    expect(completed is True, "completed true", repr(completed), response=response)
 
 
 @then("the task is not completed")
 def is_not_completed(response: httpx.Response) -> None:
-    assert response.json()["completed"] is False
+    completed = answered_task(response).get("completed")
+    expect(completed is False, "completed false", repr(completed), response=response)
 
 
 @then(parsers.parse('the task\'s description is "{description}"'))
 def description_is(response: httpx.Response, description: str) -> None:
-    assert response.json()["description"] == description
+    value = answered_task(response).get("description")
+    expect(value == description, f"description {description!r}", repr(value), response=response)
 
 
 @then(parsers.parse("the task's {field:w} is {length:d} characters long"))
 def field_length(response: httpx.Response, field: str, length: int) -> None:
-    assert len(response.json()[field]) == length
+    value = answered_task(response).get(field)
+    got = len(value) if isinstance(value, str) else repr(value)
+    expect(got == length, f"{field} of {length} characters", got, response=response)
 
 
 @then("the task's updated_at has advanced and its created_at has not changed")
 def updated_at_advanced(world: World, response: httpx.Response) -> None:
-    assert world.subject is not None
-    before, after = world.tasks[world.subject], response.json()
-    assert moment(after["updated_at"]) > moment(before["updated_at"])
-    assert moment(after["created_at"]) == moment(before["created_at"])
+    if world.subject is None:
+        raise ValueError("no task was acted on")
+    before, after = world.tasks[world.subject], answered_task(response)
+    earlier, later = moment(before.get("updated_at")), moment(after.get("updated_at"))
+    expect(
+        earlier is not None and later is not None and later > earlier,
+        f"updated_at later than {before.get('updated_at')}",
+        repr(after.get("updated_at")),
+        response=response,
+        cause=Cause("updated-at-not-advanced", "updated_at does not move forward on a change"),
+    )
+    expect(
+        moment(after.get("created_at")) == moment(before.get("created_at")),
+        f"created_at still {before.get('created_at')}",
+        repr(after.get("created_at")),
+        response=response,
+        cause=Cause("created-at-changed", "created_at changes when a task changes"),
+    )
+
+
+@then("only the fields sent have changed")
+def only_sent_fields_changed(world: World, response: httpx.Response) -> None:
+    if world.subject is None:
+        raise ValueError("no task was acted on")
+    before, after = world.tasks[world.subject], answered_task(response)
+    sent = world.sent_body
+    for name in EDITABLE:
+        wanted = sent[name] if name in sent else before.get(name)
+        expect(
+            after.get(name) == wanted,
+            f"{name} {wanted!r} ({'sent' if name in sent else 'not sent: kept'})",
+            repr(after.get(name)),
+            response=response,
+            cause=OMITTED_FIELDS_RESET if name not in sent else None,
+        )
+
+
+@then("the response's timestamps are UTC ISO 8601 with an offset")
+def timestamps_utc(response: httpx.Response) -> None:
+    for task in answered_tasks(response):
+        for name in ("created_at", "updated_at"):
+            value = task.get(name)
+            parsed = iso_8601(value)
+            if parsed is None:
+                raise CheckFailed(
+                    f"{name} in ISO 8601", repr(value), response=response, cause=NOT_ISO_8601
+                )
+            expect(
+                parsed.tzinfo is not None,
+                f"{name} with its UTC offset (Z or +00:00)",
+                repr(value),
+                response=response,
+                cause=NO_UTC_OFFSET,
+            )
+            expect(
+                parsed.utcoffset() == timedelta(0),
+                f"{name} in UTC",
+                repr(value),
+                response=response,
+                cause=NOT_UTC,
+            )
+
+
+def iso_8601(value: Any) -> datetime | None:
+    """A timestamp read strictly: as written, offset or not."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# Lists
+
+
+@then(parsers.parse("the response is a JSON array of exactly {titles}"))
+def array_of(response: httpx.Response, titles: str) -> None:
+    body = body_of(response)
+    expect(
+        isinstance(body, list),
+        "a JSON array",
+        type(body).__name__,
+        response=response,
+        cause=LIST_NOT_ARRAY,
+    )
+    got = sorted(str(task.get("title")) if isinstance(task, dict) else repr(task) for task in body)
+    expect(got == sorted(quoted(titles)), f"exactly {titles}", got, response=response)
+
+
+@then("the response is an empty JSON array")
+def empty_array(response: httpx.Response) -> None:
+    body = body_of(response)
+    expect(
+        body == [],
+        "[]",
+        response.text[:80],
+        response=response,
+        cause=LIST_NOT_ARRAY if not isinstance(body, list) else None,
+    )
 
 
 @then(parsers.parse("the response lists exactly {titles}"))
 def response_lists(response: httpx.Response, titles: str) -> None:
-    assert sorted(task["title"] for task in response.json()) == sorted(quoted(titles))
-
-
-@then("the response is an empty list")
-def empty_list(response: httpx.Response) -> None:
-    assert response.json() == []
+    got = sorted(str(task.get("title")) for task in answered_tasks(response))
+    expect(got == sorted(quoted(titles)), f"exactly {titles}", got, response=response)
 
 
 @then(parsers.parse("the response holds {count:d} tasks, each once, all owned by {user:w}"))
 def holds_many(world: World, response: httpx.Response, count: int, user: str) -> None:
-    tasks = response.json()
-    assert len(tasks) == count
-    assert len({task["id"] for task in tasks}) == count
-    assert {task["user_id"] for task in tasks} == {world.user_id(user)}
+    tasks = answered_tasks(response)
+    expect(len(tasks) == count, f"{count} tasks", len(tasks), response=response)
+    ids = {task.get("id") for task in tasks}
+    expect(len(ids) == count, f"{count} different ids", len(ids), response=response)
+    owners = {task.get("user_id") for task in tasks}
+    expect(owners == {world.user_id(user)}, f"all owned by {user}", owners, response=response)
 
 
 @then(parsers.parse('the response does not mention "{text}"'))
 def does_not_mention(response: httpx.Response, text: str) -> None:
-    assert text not in response.text
+    expect(
+        text not in response.text,
+        f"no mention of {text!r}",
+        "it is there",
+        response=response,
+        cause=Cause("leaks-other-users-task", "answers show another user's task"),
+    )
 
 
 @then(parsers.parse("the response does not contain {user:w}'s token"))
 def does_not_echo_token(world: World, response: httpx.Response, user: str) -> None:
-    token = world.token(user)
-    assert token and token not in response.text
-    assert token.split(".")[2] not in response.text
+    token = world.token(user) or ""
+    signature = token.split(".")[-1]
+    expect(
+        token not in response.text and signature not in response.text,
+        "no trace of the token",
+        "the token is echoed",
+        response=response,
+        cause=Cause("token-echoed", "answers echo the token back"),
+    )
 
 
 # Errors
@@ -162,84 +410,248 @@ def does_not_echo_token(world: World, response: httpx.Response, user: str) -> No
 
 @then(parsers.parse('the error message mentions "{text}"'))
 def message_mentions(response: httpx.Response, text: str) -> None:
-    assert text.lower() in error_message(response).lower()
+    message = error_text(response)
+    expect(
+        text.lower() in message.lower(),
+        f"a message mentioning {text!r}",
+        repr(message),
+        response=response,
+    )
 
 
-@then("the error message is a useful sentence")
-def useful_message(response: httpx.Response) -> None:
-    assert len(error_message(response).split()) >= 2
+@then("the request is refused with a message")
+def refused_with_message(world: World, response: httpx.Response) -> None:
+    refused(world, response)
+    expect(
+        bool(error_text(response)),
+        "a message in `detail` or `error`",
+        response.text[:80],
+        response=response,
+        cause=Cause("refusal-without-message", "refusals carry no message for the user"),
+    )
+
+
+@then("the answer carries an error message")
+def carries_message(response: httpx.Response) -> None:
+    expect(
+        bool(error_text(response)),
+        "a message in `detail` or `error`",
+        response.text[:80],
+        response=response,
+        cause=Cause("error-without-message", "errors carry no message for the user"),
+    )
 
 
 @then("the error message gives no validation detail")
 def no_validation_detail(response: httpx.Response) -> None:
-    message = error_message(response).lower()
-    assert not [word for word in VALIDATION_WORDS if word in message], message
+    message = error_text(response).lower()
+    shown = [word for word in VALIDATION_WORDS if word in message]
+    expect(
+        not shown,
+        "a message without token validation detail",
+        repr(message),
+        response=response,
+        cause=Cause("validation-detail-shown", "401 messages reveal how the token was checked"),
+    )
 
 
 @then(parsers.parse('the error names the field "{field}"'))
 def names_field(response: httpx.Response, field: str) -> None:
-    assert any(field in problem.get("loc", []) for problem in problems(response)), response.text
+    body = json_or_none(response)
+    detail = body.get("detail") if isinstance(body, dict) else None
+    in_loc = isinstance(detail, list) and any(
+        isinstance(p, dict) and field in (p.get("loc") or []) for p in detail
+    )
+    in_text = re.search(rf"\b{re.escape(field)}\b", error_text(response) + " " + str(detail or ""))
+    expect(
+        in_loc or bool(in_text),
+        f"an error naming the field {field!r}",
+        response.text[:120],
+        response=response,
+        cause=Cause("error-does-not-name-field", "validation errors do not name the field"),
+    )
 
 
 @then("the error is a list of problems with readable messages")
 def readable_problems(response: httpx.Response) -> None:
-    for problem in problems(response):
-        assert isinstance(problem.get("loc"), list)
-        assert isinstance(problem.get("msg"), str) and problem["msg"].strip()
-
-
-@then("the response reveals nothing internal")
-def reveals_nothing(response: httpx.Response) -> None:
-    assert response.status_code != 500, response.text
-    text = response.text.lower()
-    assert not [word for word in INTERNALS if word in text], response.text
+    """The seed contract's ValidationErrorResponse: `detail` is a list of {loc, msg}."""
+    require(
+        400 <= response.status_code < 500,
+        "a refusal (4xx)",
+        response.status_code,
+        response=response,
+    )
+    body = json_or_none(response)
+    detail = body.get("detail") if isinstance(body, dict) else None
+    cause = Cause("validation-error-unstructured", "validation errors are not a list of {loc, msg}")
+    if not isinstance(detail, list) or not detail:
+        raise CheckFailed(
+            "detail: a list of problems", response.text[:120], response=response, cause=cause
+        )
+    for problem in detail:
+        expect(
+            isinstance(problem, dict)
+            and isinstance(problem.get("loc"), list)
+            and isinstance(problem.get("msg"), str)
+            and bool(problem["msg"].strip()),
+            "each problem with a loc list and a msg",
+            repr(problem)[:120],
+            response=response,
+            cause=cause,
+        )
 
 
 # The users' lists and tasks afterwards (read with the owner's own valid token)
 
 
+@then(parsers.parse("{user:w}'s list holds a single task"))
+def list_holds_one(world: World, user: str) -> None:
+    got = world.titles(user)
+    expect(len(got) == 1, f"one task in {user}'s list", got)
+
+
 @then(parsers.parse("{user:w}'s list holds exactly {titles}"))
 def list_holds(world: World, user: str, titles: str) -> None:
-    if titles == "one task":
-        assert len(world.titles(user)) == 1
-    else:
-        assert sorted(world.titles(user)) == sorted(quoted(titles))
+    got = world.titles(user)
+    expect(got == sorted(quoted(titles)), f"{user}'s list: exactly {titles}", got)
+
+
+@then(parsers.parse("the list holds exactly {titles}"))
+def listed_exactly(world: World, response: httpx.Response, titles: str) -> None:
+    response_lists(response, titles)
 
 
 @then(parsers.parse("{user:w} has no tasks"))
 def has_no_tasks(world: World, user: str) -> None:
-    assert world.titles(user) == []
+    got = world.titles(user)
+    expect(
+        got == [],
+        f"{user} has no tasks",
+        got,
+        cause=Cause("refused-request-stored", "a refused request still stored a task"),
+    )
 
 
-@then(parsers.parse("the tasks of {user:w} all have different ids"))
+@then(parsers.parse("{user:w}'s tasks are as they were"))
+def tasks_as_they_were(world: World, user: str) -> None:
+    """Nothing created, changed or deleted in `user`'s list by the refused request."""
+    kept = {task["id"]: task for owner, task in world.made if owner == user}
+    now = {task.get("id"): task for task in world.list_back(user)}
+    cause = Cause("refused-request-had-effect", "a refused request still changed data")
+    expect(
+        sorted(now) == sorted(kept),
+        f"{user}'s tasks {sorted(kept)}",
+        sorted(now, key=str),
+        cause=cause,
+    )
+    for task_id, before in kept.items():
+        after = world.read_back(user, task_id)
+        expect(after == before, f"task {task_id} unchanged", after, cause=cause)
+
+
+@then(parsers.parse("the tasks of {user:w} all have different integer ids"))
 def distinct_ids(world: World, user: str) -> None:
-    response = world.call("list", user, token=world.valid_token(user))
-    ids = [task["id"] for task in response.json()]
-    made = [task["id"] for owner, task in world.made if owner == user]
-    assert sorted(ids) == sorted(made) and len(set(ids)) == len(made) > 1
+    ids = [task.get("id") for owner, task in world.made if owner == user]
+    expect(
+        all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        and len(set(ids)) == len(ids),
+        "a different integer id for each task",
+        ids,
+        cause=Cause("ids-not-unique-integers", "task ids are not unique integers"),
+    )
+
+
+@then("the new task is not completed")
+def new_task_open(world: World) -> None:
+    task = world.tasks[world.last_task] if world.last_task else {}
+    expect(
+        task.get("completed") is False, "completed false on a new task", repr(task.get("completed"))
+    )
+
+
+@then(parsers.parse("the new task is owned by {user:w}"))
+def new_task_owner(world: World, user: str) -> None:
+    task = world.tasks[world.last_task] if world.last_task else {}
+    expect(
+        task.get("user_id") == world.user_id(user),
+        f"user_id {world.user_id(user)!r} (the token's user)",
+        repr(task.get("user_id")),
+        cause=Cause("owner-not-token-user", "a task is not owned by the token's user"),
+    )
+
+
+@then("the task's created_at is the time it was created")
+def created_now(world: World) -> None:
+    task = world.tasks[world.last_task] if world.last_task else {}
+    created = moment(task.get("created_at"))
+    if created is None:
+        raise CheckFailed(
+            "created_at a timestamp", repr(task.get("created_at")), cause=NOT_ISO_8601
+        )
+    age = datetime.now(UTC) - created
+    expect(
+        abs(age) < CREATED_JUST_NOW,
+        "created_at within minutes of now",
+        f"{task.get('created_at')} ({age} ago)",
+    )
 
 
 @then(parsers.parse('{user:w} can no longer read "{title}"'))
 def cannot_read(world: World, user: str, title: str) -> None:
-    assert world.fetch(user, world.task(user, title)["id"]).status_code == 404
+    task = world.task(user, title)
+    expect(
+        world.read_back(user, task["id"]) is None, "404 when reading it again", "it is still there"
+    )
 
 
 @then(parsers.parse('{user:w}\'s task "{title}" is unchanged'))
 def unchanged(world: World, user: str, title: str) -> None:
     before = world.task(user, title)
-    response = world.fetch(user, before["id"])
-    assert response.status_code == 200, f"the task is gone: {response.status_code}"
-    assert response.json() == before
+    after = world.read_back(user, before["id"])
+    expect(
+        after == before,
+        f"task {before['id']} as it was",
+        after,
+        cause=Cause("task-changed", "a refused request changed the task"),
+    )
+
+
+@then(parsers.parse('{user:w}\'s task "{title}" still has its title, description and completion'))
+def kept_fields(world: World, user: str, title: str) -> None:
+    before = world.task(user, title)
+    after = world.read_back(user, before["id"]) or {}
+    changed = [name for name in EDITABLE if after.get(name) != before.get(name)]
+    expect(
+        not changed,
+        "title, description and completed as they were",
+        "changed: " + ", ".join(changed),
+    )
 
 
 @then(parsers.parse("task {number:d} is exactly as it was before the restart"))
 def same_after_restart(world: World, number: int) -> None:
     owner, title = world.numbered[number]
     before = world.task(owner, title)
-    assert world.fetch(owner, before["id"]).json() == before
+    after = world.read_back(owner, before["id"])
+    expect(after == before, f"task {before['id']} as before", after)
 
 
 @then(parsers.parse("task {number:d} is completed"))
 def numbered_completed(world: World, number: int) -> None:
     owner, title = world.numbered[number]
-    assert world.fetch(owner, world.task(owner, title)["id"]).json()["completed"] is True
+    after = world.read_back(owner, world.task(owner, title)["id"]) or {}
+    expect(after.get("completed") is True, "completed true", repr(after.get("completed")))
+
+
+@then(parsers.parse("task {number:d} is still one consistent task"))
+def numbered_consistent(world: World, number: int) -> None:
+    owner, title = world.numbered[number]
+    before = world.task(owner, title)
+    after = world.read_back(owner, before["id"]) or {}
+    expect(
+        isinstance(after.get("completed"), bool),
+        "completed true or false",
+        repr(after.get("completed")),
+    )
+    for name in ("id", "title", "description", "user_id", "created_at"):
+        expect(after.get(name) == before.get(name), f"{name} unchanged", repr(after.get(name)))

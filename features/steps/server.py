@@ -1,83 +1,121 @@
-"""The server itself: restarts, an unreachable database, configuration from the
-environment alone, and the schema. These need the local stack (`@own-stack`)."""
+"""The backend as a whole: restarts, an unreachable database, configuration from the
+environment alone, where the data lives. These need a backend the harness controls
+(`@own-stack`: our local stack, or a team's backend in whole-backend mode)."""
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from backend.settings import Settings, SettingsError, load_settings
+from backend.settings import SettingsError, load_settings
+from features.control import SETTINGS_VARIABLES, Control
+from features.evidence import Cause, CheckFailed, expect
 from features.steps.cors import preflight
-from features.store import TaskStore
+from features.target import NEEDS_CONTROL
 from features.world import World
-from harness.live import LiveServer, free_port
-from harness.stack import settings_for
-
-SETTINGS_VARIABLES = [name.upper() for name in Settings.model_fields] + [
-    "NEON_DATABASE_URL",
-    "DATABASE_URL",
-]
+from harness.database_probe import DatabaseProbe
+from harness.judge_tokens import JwksMinter
 
 
-def stack_settings(world: World) -> Settings:
-    if world.target.stack is None:
-        pytest.skip("needs the local stack")
-    return world.target.stack.settings
-
-
-def serve(
-    world: World, request: pytest.FixtureRequest, settings: Settings, port: int | None = None
-) -> LiveServer:
-    """Start a backend on `settings`, point the scenario at it, stop it when the scenario ends."""
-    server = LiveServer(settings, port=port).start()
-    request.addfinalizer(server.stop)
-    world.use_server(server.url)
-    return server
+def control_of(world: World) -> Control:
+    if world.target.control is None:
+        pytest.skip(NEEDS_CONTROL)
+    return world.target.control
 
 
 # Restarts and an unreachable database
 
 
-@given("a dedicated server on the features' database")
-def dedicated_server(world: World, request: pytest.FixtureRequest) -> None:
-    world.server = serve(world, request, stack_settings(world))
-
-
-@when("the server is restarted")
-def restart(world: World, request: pytest.FixtureRequest) -> None:
-    """Stop the dedicated server, then start a new one on the same port and database."""
-    stopped = world.server
-    assert stopped is not None
-    stopped.stop()
-    world.server = serve(world, request, stopped.settings, port=stopped.port)
+@when("the backend is restarted")
+def restart(world: World) -> None:
+    control_of(world).restart()
+    world.fresh_connection()
 
 
 @given("the database cannot be reached")
 def database_unreachable(world: World, request: pytest.FixtureRequest) -> None:
-    settings = stack_settings(world)
-    nowhere = f"postgresql://todo:hunter2@127.0.0.1:{free_port()}/todo"
-    serve(
-        world,
-        request,
-        settings_for(
-            nowhere,
-            better_auth_secret=settings.better_auth_secret.get_secret_value(),
-            better_auth_url=settings.better_auth_url,
-        ),
-    )
+    world.use_server(control_of(world).cut_database(request))
 
 
 @then(parsers.parse("the readiness probe answers {status:d}"))
 def readiness(world: World, status: int) -> None:
-    assert world.http.get("/health/ready").status_code == status
+    response = world.send("GET", "/health/ready", token=None)
+    expect(
+        response.status_code == status, f"status {status}", response.status_code, response=response
+    )
 
 
 # Configuration through the environment only
+
+
+@given("the backend was started from its environment alone: a fresh secret, origin and database")
+def started_from_environment(world: World, request: pytest.FixtureRequest) -> None:
+    world.configured = control_of(world).configured_from_environment(request)
+    world.use_server(world.configured.base_url)
+    world.target = replace(
+        world.target,
+        minter=world.configured.minter,
+        frontend_origin=world.configured.frontend_origin,
+        secret=getattr(world.configured.minter, "secret", world.target.secret),
+    )
+
+
+@then("the task was stored in the database its environment names")
+def stored_in_database(world: World) -> None:
+    found = DatabaseProbe(world.configured.database_url).columns_holding(world.user_id("user123"))
+    expect(
+        bool(found),
+        "a row naming user123 in the database the environment named",
+        "no table holds it",
+        cause=Cause(
+            "data-not-in-configured-database", "tasks are not stored in the configured database"
+        ),
+    )
+
+
+@then("the backend trusts the signing secret or key of its environment and no other")
+def trusts_environment(world: World) -> None:
+    accepted = world.call("list", "user123", token=world.valid_token("user123"))
+    expect(
+        accepted.is_success,
+        "a token from the environment's secret or key accepted",
+        accepted.status_code,
+        response=accepted,
+    )
+    other = "wrong_key" if isinstance(world.target.minter, JwksMinter) else "wrong_secret"
+    refused = world.call("list", "user123", token=world.bad_token("user123", other))
+    expect(
+        refused.status_code == 401,
+        "a token signed with another secret or key refused (401)",
+        refused.status_code,
+        response=refused,
+        cause=Cause(
+            "configuration-not-from-environment",
+            "the backend does not take its configuration from the environment",
+        ),
+    )
+
+
+@then("the backend allows the frontend origin of its environment")
+def allows_environment_origin(world: World) -> None:
+    origin = world.configured.frontend_origin
+    answer = preflight(world, origin, "GET", "authorization")
+    expect(
+        answer.headers.get("access-control-allow-origin") == origin,
+        f"Access-Control-Allow-Origin: {origin}",
+        repr(answer.headers.get("access-control-allow-origin")),
+        response=answer,
+        cause=Cause(
+            "configuration-not-from-environment",
+            "the backend does not take its configuration from the environment",
+        ),
+    )
+
+
+# Our own settings code (in this process only)
 
 
 @given("an empty working directory with no .env file")
@@ -87,80 +125,44 @@ def empty_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@given(
-    "the environment holds BETTER_AUTH_SECRET, BETTER_AUTH_URL and a Neon-style NEON_DATABASE_URL"
-)
-def environment(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    database_url = stack_settings(world).database_url
-    assert database_url is not None
-    neon_style = re.sub(
-        r"^postgresql\+psycopg://", "postgresql://", database_url.get_secret_value()
-    )
-    world.environment = {
-        "BETTER_AUTH_SECRET": secrets.token_urlsafe(40),
-        "BETTER_AUTH_URL": f"http://localhost:{free_port()}",
-        "NEON_DATABASE_URL": neon_style + ("&" if "?" in neon_style else "?") + "sslmode=prefer",
-    }
-    for name, value in world.environment.items():
-        monkeypatch.setenv(name, value)
-
-
 @given("the environment holds no BETTER_AUTH_SECRET")
-def no_secret(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    stack_settings(world)
+def no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
     monkeypatch.setenv("NEON_DATABASE_URL", "postgresql://todo:hunter2@127.0.0.1:1/todo")
 
 
 @when("the service is started from that environment")
-def start_from_environment(world: World, request: pytest.FixtureRequest) -> None:
+def start_from_environment(world: World) -> None:
     try:
-        settings = load_settings()
+        load_settings()
     except SettingsError as error:
         world.startup_error = str(error)
-        return
-    serve(world, request, settings)
-    world.previous_target = world.target
-    world.target = replace(
-        world.target,
-        secret=settings.better_auth_secret.get_secret_value(),
-        auth_base_url=settings.better_auth_url,
-        frontend_origin=settings.frontend_origin,
-        token_alg="HS256",
-        stack=None,
-    )
-
-
-@then("the task was stored in the database NEON_DATABASE_URL names")
-def stored_in_database(world: World) -> None:
-    store = TaskStore(world.environment["NEON_DATABASE_URL"])
-    assert store.titles_of(world.user_id("user123")) == ["Buy groceries"]
-
-
-@then("the service trusts exactly the secret and frontend origin from the environment")
-def trusts_environment(world: World) -> None:
-    assert world.previous_target is not None
-    user_id = world.user_id("user123")
-    stack_token = world.keep(world.previous_target.token(user_id, alg="HS256"))
-    assert world.call("list", "user123", token=stack_token).status_code == 401
-    assert world.call("list", "user123", token=world.valid_token("user123")).status_code == 200
-    origin = world.environment["BETTER_AUTH_URL"]
-    answer = preflight(world, origin, "GET", "authorization")
-    assert answer.headers.get("access-control-allow-origin") == origin
 
 
 @then(parsers.parse('it refuses to start with a message naming "{variable}"'))
 def refuses_to_start(world: World, variable: str) -> None:
-    message = getattr(world, "startup_error", None)
-    assert message and variable in message
-    assert "hunter2" not in message
+    message = world.startup_error or ""
+    if not message:
+        raise CheckFailed("start-up refused", "it started")
+    expect(variable in message, f"a message naming {variable}", repr(message))
+    expect("hunter2" not in message, "no value in the message", "the password is shown")
 
 
-# Schema
+# Where the data lives
 
 
-@then("the tasks table has an index that starts with user_id")
-def user_id_index(world: World) -> None:
-    stack_settings(world)
-    definitions = world.database.index_definitions()
-    assert any(re.search(r'\(\s*"?user_id"?\s*[,)]', index) for index in definitions), definitions
+@then("the column holding the tasks' owner is indexed")
+def owner_indexed(world: World) -> None:
+    probe = DatabaseProbe(control_of(world).database_url)
+    owners = probe.columns_holding(world.user_id("user123"))
+    titles = {(c.schema, c.table) for c in probe.columns_holding("Buy groceries")}
+    task_columns = [c for c in owners if (c.schema, c.table) in titles]
+    expect(bool(task_columns), "a table holding the task and its owner", [str(c) for c in owners])
+    for column in task_columns:
+        leading = probe.leading_index_columns(column.schema, column.table)
+        expect(
+            column.name in leading,
+            f"an index that starts with {column}",
+            f"indexes start with {sorted(leading) or 'nothing'}",
+            cause=Cause("owner-column-not-indexed", "the tasks' owner column has no index"),
+        )
