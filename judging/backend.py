@@ -1,37 +1,32 @@
-"""Our backend (or a patched copy of it) as a child process: a port, a fresh secret, a database.
+"""Our backend (or a patched copy of it) started through the harness's launcher.
 
 It runs in a scratch folder, so no `.env` is read and `.data/` is never touched; without a
-database URL it uses an embedded PostgreSQL whose data lives in that folder.
+database URL it uses an embedded PostgreSQL whose data lives in that folder. Starting,
+waiting until it serves and stopping are `harness.launcher.BackendProcess`'s.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import httpx
-
+from harness.launcher import BackendProcess, LaunchSpec
 from harness.live import free_port
-from harness.process_group import interrupt_group
 
 AUTH_URL = "http://localhost:3000"  # the frontend origin it allows (CORS) and trusts for JWKS
 READY_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 20
 DATABASE_VARIABLES = ("NEON_DATABASE_URL", "DATABASE_URL")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-class BackendFailed(RuntimeError):
-    """The backend exited or never became ready; the message points at its log."""
 
 
 def serve_command(port: int, workers: int) -> list[str]:
@@ -47,7 +42,7 @@ class LocalBackend:
 
     `command` builds the command line from (port, workers); our own `python -m backend serve`
     by default. `database_url` is given to it as `NEON_DATABASE_URL`; without one it starts
-    the embedded PostgreSQL in its scratch folder.
+    the embedded PostgreSQL in its scratch folder. What it prints goes to `log_path`.
     """
 
     def __init__(
@@ -66,12 +61,11 @@ class LocalBackend:
         self.log_path = log_path
         self.workers = workers
         self.database_url = database_url
-        self.command: Sequence[str] = command(self.port, workers)
+        self.command = shlex.join(command(self.port, workers))
         self.extra_environment = dict(environment or {})
         self.scratch = Path(tempfile.mkdtemp(prefix="todo-judging-"))
         self.data_dir = self.scratch / "postgres"
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        self._process: BackendProcess | None = None
 
     @property
     def url(self) -> str:
@@ -93,32 +87,16 @@ class LocalBackend:
         return env
 
     def start(self) -> LocalBackend:
-        """Launch it and wait until `/health/ready` answers 200."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = self.log_path.open("wb")
-        self._process = subprocess.Popen(
-            list(self.command),
+        """Launch it and wait until it answers HTTP (`harness.launcher.LaunchError` if not)."""
+        spec = LaunchSpec(
+            command=self.command,
             cwd=self.scratch,
-            env=self.environment(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
+            port=self.port,
+            start_timeout=READY_TIMEOUT_SECONDS,
         )
-        self._wait_until_ready()
+        self._process = BackendProcess(spec, self.environment())
+        self._process.start()
         return self
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise BackendFailed(f"the backend exited; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/health/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise BackendFailed(f"the backend was not ready in {READY_TIMEOUT_SECONDS} s")
 
     def database_version(self) -> str | None:
         """The embedded PostgreSQL's major version, read from its data folder."""
@@ -126,13 +104,13 @@ class LocalBackend:
         return version_file.read_text().strip() if version_file.exists() else None
 
     def stop(self) -> None:
-        """Stop the server (and with it the database), then delete the scratch folder."""
+        """Stop the server (and with it the database), keep its output, delete the scratch."""
         process, self._process = self._process, None
         if process is not None:
-            interrupt_group(process, STOP_TIMEOUT_SECONDS)
+            process.stop()
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            self.log_path.write_text("\n".join(process.output.snapshot()) + "\n")
         self._stop_orphaned_database()
-        if self._log is not None:
-            self._log.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _stop_orphaned_database(self) -> None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.launcher import LaunchError
 from judging import context
 from judging.acceptance import HARDENING, STATUSES, Acceptance, Requirement
-from judging.backend import BackendFailed, LocalBackend
+from judging.backend import LocalBackend
 from judging.files import FEATURES_LOG, PAGE, RUN, read_json, write_json
 from judging.page import causes, environment, groups, render_page
 from judging.run import Run, read_run
@@ -58,7 +59,7 @@ def judge(target: Target, folder: Path, root: Path) -> Run:
         with (folder / FEATURES_LOG).open("wb") as log, opened(target, folder) as running:
             record["base_url"], record["database"] = running.base_url, running.database
             run_acceptance(target, running, folder, record, root=root, output=log, announce=False)
-    except BackendFailed as error:
+    except LaunchError as error:
         record["error"] = f"the backend did not start: {error}"
     finally:
         record["finished_at"] = context.now()

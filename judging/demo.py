@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.launcher import LaunchError
 from judging import context
-from judging.backend import BackendFailed, LocalBackend
+from judging.backend import LocalBackend
 from judging.files import RUN, write_json
 from judging.load import LOAD_HISTORY
 from judging.page import write_page
@@ -95,7 +96,7 @@ def run_demo(options: Options) -> int:
                     env=running.env,
                     announce=False,
                 )
-    except BackendFailed as error:
+    except LaunchError as error:
         record["error"] = f"the backend did not start: {error}"
     except KeyboardInterrupt:
         record["interrupted"] = True

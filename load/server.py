@@ -8,31 +8,26 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
+import shlex
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
+from harness.launcher import BackendProcess, LaunchSpec
 from harness.live import free_port
-from harness.process_group import interrupt_group
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 90
-STOP_TIMEOUT_SECONDS = 20
 
 
 @dataclass(frozen=True)
 class RunningServer:
     url: str
     secret: str
-    process: subprocess.Popen[bytes]
+    process: BackendProcess  # `.pid`: the root of the server's process tree
 
 
 def backend_command(port: int, workers: int) -> list[str]:
@@ -68,7 +63,8 @@ def running_server(
 ) -> Iterator[RunningServer]:
     """Serve on a free port until the block ends; `ceiling` serves `load/bench/ceiling.py` instead.
 
-    `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens).
+    `auth_url` sets `BETTER_AUTH_URL` (where the JWKS mode's key server listens). Started and
+    stopped by the harness's launcher (`harness.launcher.BackendProcess`).
     """
     port = free_port()
     secret = secrets.token_urlsafe(48)
@@ -85,41 +81,15 @@ def running_server(
     if auth_url:
         env["BETTER_AUTH_URL"] = auth_url
     build = ceiling_command if ceiling else backend_command
-    with (
-        tempfile.TemporaryDirectory(prefix="todo-load-") as scratch,
-        open(Path(scratch) / "server.log", "w+b") as log,
-    ):
-        process = subprocess.Popen(
-            build(port, workers),
-            cwd=scratch,  # no `.env` of the developer's is read from here
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with tempfile.TemporaryDirectory(prefix="todo-load-") as scratch:
+        spec = LaunchSpec(
+            command=shlex.join(build(port, workers)),
+            cwd=Path(scratch),  # no `.env` of the developer's is read from here
+            port=port,
+            start_timeout=READY_TIMEOUT_SECONDS,
         )
-        server = RunningServer(f"http://127.0.0.1:{port}", secret, process)
+        process = BackendProcess(spec, env).start()
         try:
-            _wait_ready(server, log)
-            yield server
+            yield RunningServer(spec.base_url, secret, process)
         finally:
-            interrupt_group(process, STOP_TIMEOUT_SECONDS)
-
-
-def _wait_ready(server: RunningServer, log: BinaryIO) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited on start:\n{_tail(log)}")
-        try:
-            with urllib.request.urlopen(server.url + "/health/ready", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"the server was not ready in {READY_TIMEOUT_SECONDS} s:\n{_tail(log)}")
-
-
-def _tail(log: BinaryIO) -> str:
-    log.seek(0)
-    return log.read()[-3000:].decode(errors="replace")
+            process.stop()
