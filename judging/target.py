@@ -96,7 +96,7 @@ def clear(folder: Path) -> None:
 @contextmanager
 def opened(target: Target, folder: Path) -> Iterator[Opened]:
     """Start the target when it is ours to start; stop it when the block ends."""
-    env = {**clean_environment(), **target.environment}
+    env = {**clean_environment(), "JUDGE_LABEL": target.name, **target.environment}
     with ExitStack() as stack:
         if target.start is not None:
             backend = stack.enter_context(target.start(folder / BACKEND_LOG))
