@@ -1,17 +1,20 @@
 """The judge judged: each broken copy of our backend must turn red exactly what it breaks.
 
-Every defect of `defects.py` is served by `serve.py` on a database of its own and judged by
-`python -m judging compare` (three at a time), beside our reference as the control column.
-Per defect, the failed requirements must be exactly the ones the defect breaks by the spec
-(precision and recall both 1), and the report must name the cause. The comparison page and
-the table of expected/got land in `reports/panel/`.
+Every defect of `defects.py` is judged as a whole backend: the features launch
+`python -m tests.panel.serve DEFECT` themselves (`JUDGE_BACKEND_COMMAND`) on a database they
+provide, so restarts and outages are judged too; `judging.compare` runs three at a time,
+beside our reference as the control column. Per defect, the failed requirements must be
+exactly the ones the defect breaks by the spec (precision and recall both 1), and the report
+must name the cause. The comparison page and the table of expected/got land in
+`reports/panel/`. `PANEL_DEFECTS=a,b` judges only those defects.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,6 @@ import pytest
 
 from harness.database import throwaway_database
 from judging.acceptance import Acceptance
-from judging.backend import LocalBackend
 from judging.compare import reference_target, run_comparison
 from judging.run import read_run
 from judging.target import Target
@@ -51,17 +53,20 @@ class Verdict:
 
     @property
     def precision(self) -> float:
-        return len(self.red & self.defect.breaks) / len(self.red) if self.red else 0.0
+        red = self.red
+        return len(red & self.defect.breaks) / len(red) if red else float(not self.defect.breaks)
 
     @property
     def recall(self) -> float:
-        return len(self.red & self.defect.breaks) / len(self.defect.breaks)
+        breaks = self.defect.breaks
+        return len(self.red & breaks) / len(breaks) if breaks else float(not self.red)
 
     def cause_named(self) -> bool:
-        """One of the defect's words in a root cause or in a failed check's reason/evidence."""
+        """One of the defect's words in a root cause, a finding, or a failed check's reason."""
         if self.acceptance is None:
             return False
         texts = [cause.summary for cause in self.acceptance.root_causes]
+        texts += [f"{finding.summary} {finding.detail}" for finding in self.acceptance.findings]
         for check in self.acceptance.checks:
             if check.status == "failed" and set(check.requirements) & self.defect.breaks:
                 evidence = check.evidence
@@ -71,29 +76,37 @@ class Verdict:
         return any(word.lower() in blob for word in self.defect.words)
 
 
-def broken(defect: Defect, database_url: str) -> Target:
-    def command(port: int, workers: int) -> list[str]:
-        return [sys.executable, "-m", "tests.panel.serve", defect.name, "--port", str(port)]
+def broken(defect: Defect, scratch: Path) -> Target:
+    """The defect as a whole backend the features launch, from a folder without a `.env`."""
+    command = [sys.executable, "-m", "tests.panel.serve", defect.name, "--port"]
+    return Target(
+        name=defect.name,
+        description=defect.summary,
+        command=f"{shlex.join(command)} $PORT",
+        environment={"JUDGE_BACKEND_CWD": str(scratch), "PYTHONPATH": str(ROOT)},
+    )
 
-    def start(log: Path) -> LocalBackend:
-        return LocalBackend(log, command=command, database_url=database_url)
 
-    return Target(name=defect.name, description=defect.summary, start=start)
+def chosen() -> dict[str, Defect]:
+    names = [name for name in os.environ.get("PANEL_DEFECTS", "").split(",") if name]
+    unknown = set(names) - DEFECTS.keys()
+    assert not unknown, f"PANEL_DEFECTS: no defect {sorted(unknown)}"
+    return {name: DEFECTS[name] for name in names} if names else DEFECTS
 
 
 @pytest.fixture(scope="module")
-def verdicts(database_server: str) -> Iterator[dict[str, Verdict]]:
-    with ExitStack() as stack:
-        databases = {
-            name: stack.enter_context(throwaway_database(database_server, "panel"))
-            for name in ["reference", *DEFECTS]
-        }
-        targets = [reference_target(databases["reference"])]
-        targets += [broken(defect, databases[name]) for name, defect in DEFECTS.items()]
+def verdicts(
+    database_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Verdict]]:
+    defects = chosen()
+    with throwaway_database(database_server, "panel") as reference_database:
+        targets = [reference_target(reference_database)]
+        scratch = tmp_path_factory.mktemp("panel")
+        targets += [broken(defect, scratch) for defect in defects.values()]
         run_comparison(targets, reports=REPORTS, root=ROOT, jobs=JOBS)
     found = {
         name: Verdict(defect, read_run(REPORTS / name).acceptance)
-        for name, defect in DEFECTS.items()
+        for name, defect in defects.items()
     }
     write_table(found, REPORTS / "panel.md")
     yield found
@@ -126,6 +139,8 @@ def test_the_reference_passes_every_requirement(verdicts: dict[str, Verdict]) ->
 
 @pytest.mark.parametrize("name", sorted(DEFECTS))
 def test_a_defect_turns_red_exactly_what_it_breaks(verdicts: dict[str, Verdict], name: str) -> None:
+    if name not in verdicts:
+        pytest.skip("not in PANEL_DEFECTS")
     verdict = verdicts[name]
     assert verdict.acceptance is not None, f"{name} was not judged: see {REPORTS / name}"
     assert verdict.red == set(verdict.defect.breaks), (
