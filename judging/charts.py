@@ -82,7 +82,7 @@ def nice_step(span: float, ticks: int = TICKS) -> float:
     if span <= 0:
         return 1.0
     raw = span / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude

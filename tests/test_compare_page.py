@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from judging.__main__ import main
 from judging.compare import Judged, reference_target, render_comparison
 from judging.run import read_run
 from judging.target import Target, clean_environment, opened
@@ -203,3 +204,13 @@ def test_one_targets_options_never_reach_another(monkeypatch: pytest.MonkeyPatch
 def test_the_reference_is_our_backend_started_here() -> None:
     reference = reference_target()
     assert reference.reference and reference.own_stack and reference.mode == "started"
+
+
+def test_the_compare_command_refuses_a_bad_target_before_judging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "teams.toml"
+    path.write_text('[[target]]\nname = "a"\n')
+    assert main(["compare", "--targets", str(path), "--reports", str(tmp_path)]) == 2
+    assert "exactly one of base_url and command" in capsys.readouterr().err
+    assert not (tmp_path / "compare").exists()

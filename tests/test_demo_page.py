@@ -17,6 +17,7 @@ import pytest
 from judging.acceptance import parse_acceptance, read_acceptance, requirement_status
 from judging.backend import LocalBackend
 from judging.charts import Series, line_chart, tick_values
+from judging.demo import Options, demo_target
 from judging.page import write_page
 from judging.progress import LoadProgress
 from judging.run import read_run
@@ -345,3 +346,15 @@ def running(pid: int, patience: float = 10) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+def test_the_demo_can_serve_our_backend_on_a_chosen_port(tmp_path: Path) -> None:
+    target = demo_target(Options(root=RECORDED, reports=tmp_path, port=8123, workers=2))
+    assert target.start is not None and target.own_stack
+    backend = target.start(tmp_path / "backend.log")
+    try:
+        assert backend.url == "http://127.0.0.1:8123"
+        assert backend.command.endswith("--port 8123 --workers 2")
+    finally:
+        backend.stop()
+    assert not backend.scratch.exists()
