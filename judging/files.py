@@ -8,7 +8,7 @@ from typing import Any
 
 PAGE = "index.html"
 RUN = "demo.json"
-OWN_STACK = "own-stack"  # the features that need their own stack report in this subfolder
+OWN_STACK = "own-stack"  # the features run on their own stack report in this subfolder
 BACKEND_LOG = "backend.log"
 BENCH = "bench.json"
 FEATURES_XML = "features.xml"  # pytest's JUnit XML of a features pass

@@ -52,8 +52,8 @@ def summary_lines(run: Run, page: Path, folder: Path) -> list[str]:
         over_http, own = pytest_counts(folder), pytest_counts(folder / OWN_STACK)
         if over_http is not None:
             also = (
-                f", {over_http.skipped} of them skipped there and run by the own-stack pass"
-                f" ({own.tests} tests)"
+                f", {over_http.skipped} of them skipped there; the own-stack pass ran"
+                f" {own.tests - own.skipped} of its {own.tests} and completes those"
                 if own is not None
                 else f", {over_http.skipped} skipped"
             )

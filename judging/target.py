@@ -48,7 +48,7 @@ class Target:
     command: str | None = None
     start: Callable[[Path], LocalBackend] | None = None
     environment: Mapping[str, str] = field(default_factory=dict)
-    own_stack: bool = False  # also run the features that need their own stack (our reference)
+    own_stack: bool = False  # also run the features on their own stack (our reference)
     reference: bool = False  # the control column of a comparison
 
     @property
@@ -141,7 +141,7 @@ def run_acceptance(
     output: IO[bytes] | None = None,
     announce: bool = True,
 ) -> list[int]:
-    """The features against the target; for our reference, then those needing their own stack.
+    """The features against the target; for our reference, again on the features' own stack.
 
     Returns the exit codes of the steps.
     """
@@ -163,8 +163,9 @@ def run_acceptance(
         if announce and first is not None:
             print(
                 f"   over HTTP: requirements {first.counts()}. The 'not run' ones need a stack "
-                "of their own (a restart, a database outage, the server's logs): they run now, "
-                "and the page combines both passes.",
+                "of their own (a restart, a database outage, the server's logs, JWKS-signed "
+                "tokens): the features run again on theirs, and the page takes from that pass "
+                "what HTTP could not check.",
                 flush=True,
             )
         local = {k: v for k, v in opened.env.items() if k not in ("BASE_URL",)}
@@ -172,8 +173,8 @@ def run_acceptance(
             run_step(
                 record,
                 "own-stack",
-                "Acceptance features that need their own stack",
-                features_command(folder / OWN_STACK, "-m", "own-stack and not slow"),
+                "Acceptance features on their own stack",
+                features_command(folder / OWN_STACK),
                 cwd=root,
                 env=local,
                 output=output,

@@ -216,7 +216,7 @@ def test_the_summary_explains_its_counts(reports: Path) -> None:
     )
     text = "\n".join(summary_lines(read_run(reports), reports / "index.html", reports))
     assert "pytest counted 147 tests over HTTP, 12 of them skipped there" in text
-    assert "own-stack pass (12 tests)" in text and "each Examples row is one test" in text
+    assert "the own-stack pass ran 12 of its 12" in text and "each Examples row is one test" in text
     assert "hardening never changes a requirement's verdict" in text
     assert "from Locust's CSV" in text
 
