@@ -93,13 +93,13 @@ Feature: Authentication and token kinds
     Examples: expired or malformed
       | kind               |
       | expired            |
+      | expired jwks       |
       | garbage            |
       | payload not object |
 
     @FR-001
     Examples: not signed by a key the backend trusts
       | kind                  |
-      | expired jwks          |
       | wrong secret          |
       | wrong key             |
       | tampered              |

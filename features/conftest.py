@@ -30,6 +30,7 @@ STEP_MODULES = (
     "features.steps.accounts",
     "features.steps.tasks",
     "features.steps.responses",
+    "features.steps.afterwards",
     "features.steps.cors",
     "features.steps.server",
     "features.steps.logs",

@@ -8,6 +8,7 @@ Each failure names a `Cause`; the report groups failures that share one.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 
 EXCERPT_CHARS = 300
+TITLE_LIMIT = 200
 REQUEST_EXCERPT_CHARS = 200
 SHOWN_HEADERS = (
     "content-type",
@@ -53,16 +55,47 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
-def status_cause(expected: tuple[int, ...], got: int, token: str) -> Cause:
-    """One root cause per (expected, got) pair; auth statuses also name the token sent."""
+def status_cause(expected: tuple[int, ...], response: httpx.Response, token: str) -> Cause:
+    """One root cause per (expected, got) pair. Auth statuses also name the kind of token
+    sent; a refused token or a refused input that was accepted is one cause, whatever 2xx
+    came back, named after the token or the input."""
+    got = response.status_code
     if got >= 500 and 500 not in expected and 503 not in expected:
         return Cause(f"server-error-{got}", f"answers {got} (a server error)")
     wanted = " or ".join(str(status) for status in expected)
-    situation = f" ({token})" if {401, 403} & {*expected, got} else ""
+    kind = re.sub(r"^\w+'s valid token$", "a valid token", re.sub(r" \(\w+\)$", "", token))
+    accepted = 200 <= got < 300 and all(400 <= status < 500 for status in expected)
+    if accepted and {401, 403} & set(expected):
+        return Cause(slug(f"accepts {kind}"), f"accepts {kind} (2xx where {wanted} is expected)")
+    if accepted and (unusual := unusual_input(response.request)):
+        return Cause(
+            slug(f"accepts {unusual}"), f"accepts {unusual} (2xx where {wanted} is expected)"
+        )
+    situation = f" ({kind})" if {401, 403} & {*expected, got} else ""
     return Cause(
         slug(f"status {wanted} got {got} {situation}"),
-        f"answers {got} where the spec wants {wanted}{situation}",
+        f"answers {got} where {wanted} is expected{situation}",
     )
+
+
+def unusual_input(request: httpx.Request) -> str | None:
+    """What is odd about a request's body, in words (to name a root cause)."""
+    try:
+        body = json.loads(request.content) if request.content else None
+    except (ValueError, httpx.RequestNotRead):
+        return "a body that is not JSON"
+    if body is None:
+        return None
+    if not isinstance(body, dict):
+        return "a body that is not a JSON object"
+    odd = [
+        f"a {name} of {len(value)} characters" if len(value) > TITLE_LIMIT else f"an empty {name}"
+        for name, value in body.items()
+        if isinstance(value, str) and (len(value) > TITLE_LIMIT or not value.strip())
+    ]
+    if request.method == "POST" and "title" not in body:
+        odd.append("a task without a title")
+    return " and ".join(odd) or None
 
 
 class CheckFailed(Exception):

@@ -90,27 +90,30 @@ class AcceptanceReport:
             key=lambda tag: self.order.get(tag, len(self.order)),
         )
         callspec = getattr(item, "callspec", None)
-        check_id, name = f"{file}:{template.line_number}", template.name
+        check_id, name, block = f"{file}:{template.line_number}", template.name, ""
         if callspec is not None and "_pytest_bdd_example" in callspec.params:
             row = callspec.indices["_pytest_bdd_example"] + 1
             values = callspec.params["_pytest_bdd_example"]
             check_id += f"[example {row}]"
             name += " [" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "]"
+            block = examples_name(template, row)
+        tier = HARDENING if HARDENING_TAG in tags else SPEC
         return Check(
             id=check_id,
             name=name,
             feature=template.feature.name,
             file=file,
             line=template.line_number,
-            tier=HARDENING if HARDENING_TAG in tags else SPEC,
+            tier=tier,
             requirements=requirements,
-            clause=self.clause(template, requirements),
+            clause=self.clause(template, requirements, block if tier == HARDENING else ""),
             reason=NOT_REACHED,
         )
 
-    def clause(self, template: ScenarioTemplate, requirements: list[str]) -> str:
-        """The scenario's own description if it has one, else the cited requirements' text."""
-        described = " ".join(template.description.split())
+    def clause(self, template: ScenarioTemplate, requirements: list[str], block: str) -> str:
+        """The scenario's own description, or its Examples block's name for a hardening row,
+        else the cited requirements' text."""
+        described = " ".join(template.description.split()) or block
         if described:
             return described
         return "; ".join(f"{r}: {self.titles[r]}" for r in requirements if r in self.titles)
@@ -221,6 +224,15 @@ class AcceptanceReport:
             + ", ".join(f"{count} {status}" for status, count in requirements.items())
             + f"; hardening checks {hardening['passed']} passed, {hardening['failed']} failed",
         )
+
+
+def examples_name(template: ScenarioTemplate, row: int) -> str:
+    """The name of the Examples block holding the outline's `row`-th row (1-based)."""
+    for examples in template.examples:
+        if row <= len(examples.examples):
+            return examples.name or ""
+        row -= len(examples.examples)
+    return ""
 
 
 def _order(check: Check) -> tuple[str, int, int]:

@@ -90,10 +90,12 @@ class Target:
         return Hs256Minter(self.secret, self.minter.shape).token(user_id)
 
     def jwks_token(self, user_id: str, alg: str) -> str:
-        if alg not in self.keys or self.issuer is None:
+        if not self.keys or self.issuer is None:
             raise TokenUnavailable(
                 "the backend was not pointed at a JWKS of the harness (JUDGE_TOKEN_MODE=jwks)"
             )
+        if alg not in self.keys:
+            raise TokenUnavailable(f"the JWKS the backend trusts has no {alg} key")
         return JwksMinter(self.keys[alg], self.issuer, self.minter.shape).token(user_id)
 
 
@@ -221,16 +223,14 @@ def remote_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
 
 
 def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
+    """A team's backend, started with a fresh secret and pointed at the harness's own JWKS
+    (so JWKS-signed tokens can be tried whatever the token mode)."""
     spec = LaunchSpec.from_environment(environ)
     assert spec is not None
     secret = secrets.token_urlsafe(48)
-    keys: dict[str, SigningKey] = {}
-    issuer = None
-    if token_mode(environ)[0] == "jwks":
-        keys, issuer = served_keys(resources, environ)
-    auth_url = issuer or f"http://localhost:{free_port()}"
+    keys, issuer = served_keys(resources, environ)
     setup = tokens_for(environ, secret, keys, issuer)
-    settings = {"BETTER_AUTH_SECRET": secret, "BETTER_AUTH_URL": auth_url}
+    settings = {"BETTER_AUTH_SECRET": secret, "BETTER_AUTH_URL": issuer}
     launched = resources.enter_context(launch(spec, settings))
 
     def recovered() -> bool:
@@ -254,6 +254,6 @@ def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
         trusted=setup.trusted,
         issuer=issuer,
         keys=keys,
-        frontend_origin=origin_of(auth_url),
+        frontend_origin=origin_of(issuer),
         control=LaunchedControl(launched, setup.minter, recovered),
     )

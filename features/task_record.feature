@@ -84,6 +84,7 @@ Feature: The task record
 
   @FR-007
   Scenario: A title of exactly 200 characters is accepted
+    Given user123 can create a task
     When user123 creates a task whose title is 200 characters long
     Then the response is a success
     And the task's title is 200 characters long
@@ -103,12 +104,14 @@ Feature: The task record
 
   @FR-008
   Scenario: A description of exactly 1000 characters is accepted
+    Given user123 can create a task
     When user123 creates a task whose description is 1000 characters long
     Then the response is a success
     And the task's description is 1000 characters long
 
   @FR-008
   Scenario: A task needs no description
+    Given user123 has a task "Finish project" described as "Slides and notes"
     When user123 creates a task "Buy groceries"
     Then the response is a success
 

@@ -33,6 +33,16 @@ Feature: US3 Update a task
       | {"completed": false}                                   |
       | {"title": "Complete annual report", "completed": false} |
 
+  @US3-1
+  Scenario: An update without any field changes nothing
+    Seed contract: "only provided fields updated"; the update may also be refused (EC-2).
+    Given user123 has a completed task "Buy groceries" described as "Milk, eggs, bread"
+    When user123 updates "Buy groceries" with:
+      """
+      {}
+      """
+    Then user123's task "Buy groceries" still has its title, description and completion
+
   @US3-2 @FR-005 @FR-013 @SC-002
   Scenario: Nobody can update another user's task
     Given user456 has a task "Walk the dog"

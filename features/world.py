@@ -172,7 +172,9 @@ class World:
 
     @property
     def secrets(self) -> set[str]:
-        return {*self.token_kinds, *([self.target.secret] if self.target.secret else [])}
+        """Every token of the scenario and the secrets tokens are signed with."""
+        keys = {self.target.secret, getattr(self.target.minter, "secret", None)}
+        return {*self.token_kinds, *(key for key in keys if key)}
 
     # Requests
 
@@ -318,10 +320,13 @@ class World:
         if self.coarse_clock:
             time.sleep(1.05)
 
-    def create_task(self, owner: str, title: str, **fields: Any) -> dict[str, Any]:
-        response = self.call(
-            "create", owner, token=self.valid_token(owner), body={"title": title, **fields}
-        )
+    def create_task(
+        self, owner: str, title: str, *, completed: bool = False, **fields: Any
+    ) -> dict[str, Any]:
+        """`owner`'s new task, open unless `completed`: created so, else set by PUT, else by
+        toggling, whichever works (a wrong default is FR-012's business, not the scene's)."""
+        body = {"title": title, **fields, **({"completed": True} if completed else {})}
+        response = self.call("create", owner, token=self.valid_token(owner), body=body)
         task = as_task(json_or_none(response))
         if not response.is_success or task is None:
             raise Blocked(
@@ -332,20 +337,19 @@ class World:
             )
         self.made.append((owner, task))
         self.note_clock(task)
+        if task.get("completed") is not completed:
+            task = self.set_completion(owner, task, completed)
         return self.remember(owner, task)
 
-    def create_completed_task(self, owner: str, title: str, **fields: Any) -> dict[str, Any]:
-        """Created completed, else completed by PUT, else by toggling: whichever works."""
-        task = self.create_task(owner, title, completed=True, **fields)
+    def set_completion(self, owner: str, task: dict[str, Any], completed: bool) -> dict[str, Any]:
         token = self.valid_token(owner)
-        for action, body in (("update", {"completed": True}), ("toggle", None)):
-            if task.get("completed") is True:
-                break
+        for action, body in (("update", {"completed": completed}), ("toggle", None)):
             response = self.call(action, owner, token=token, task_id=task["id"], body=body)
             task = as_task(json_or_none(response)) or task
-        if task.get("completed") is not True:
-            raise Blocked(f"{owner}'s task {title!r} completed", "it stayed open")
-        return self.remember(owner, task)
+            if task.get("completed") is completed:
+                self.made[-1] = (owner, task)
+                return task
+        raise Blocked(f"{owner}'s task {task.get('title')!r} completed={completed}", "it is not")
 
     def missing_id(self, owner: str) -> int:
         """An id no task has: a fresh one, deleted (or past any sequence if that fails)."""
@@ -389,7 +393,8 @@ class World:
         return task
 
     def list_back(self, owner: str) -> list[dict[str, Any]]:
-        """The tasks `owner` lists now, read with their own valid token."""
+        """The tasks of `owner` their list shows now, read with their own valid token (a list
+        that also shows others' tasks is judged by the scoping checks, not here)."""
         response = self.call("list", owner, token=self.valid_token(owner))
         tasks = as_tasks(json_or_none(response))
         if response.status_code != 200 or tasks is None:
@@ -399,7 +404,8 @@ class World:
                 response=response,
                 cause=setup_cause("listing tasks", response),
             )
-        return tasks
+        user_id = self.user_id(owner)
+        return [task for task in tasks if task.get("user_id", user_id) == user_id]
 
     def titles(self, owner: str) -> list[str]:
         return sorted(str(task.get("title")) for task in self.list_back(owner))

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 
 from harness.tokens import DEFAULT_TTL_SECONDS, SigningKey, encode_segment, forge, jwks_of
 
-JWKS_ALGORITHMS = ("EdDSA", "ES256", "RS256")
+JWKS_ALGORITHMS = ("EdDSA", "ES256", "RS256", "PS256")
 USER_ID_PLACEHOLDER = "{user_id}"
 COMMAND_TIMEOUT_SECONDS = 30
 
@@ -220,14 +220,16 @@ class JudgeKeys:
 
     @classmethod
     def load_or_create(cls, path: Path) -> JudgeKeys:
-        if path.exists():
-            saved = json.loads(path.read_text())["keys"]
-            return cls({item["alg"]: _load_key(item) for item in saved})
-        made = cls({alg: SigningKey.generate(alg) for alg in JWKS_ALGORITHMS})
+        """The keys saved in `path`, with a new one for any algorithm it lacks (then saved)."""
+        saved = json.loads(path.read_text())["keys"] if path.exists() else []
+        keys = {item["alg"]: _load_key(item) for item in saved}
+        if set(JWKS_ALGORITHMS) <= set(keys):
+            return cls(keys)
+        keys.update({alg: SigningKey.generate(alg) for alg in JWKS_ALGORITHMS if alg not in keys})
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"keys": [_dump_key(key) for key in made.keys.values()]}))
+        path.write_text(json.dumps({"keys": [_dump_key(key) for key in keys.values()]}))
         os.chmod(path, 0o600)
-        return made
+        return cls(keys)
 
     def jwks(self) -> dict[str, Any]:
         return jwks_of(*self.keys.values())

@@ -29,14 +29,25 @@ def has_task(world: World, user: str, title: str) -> None:
     world.create_task(user, title)
 
 
+@given(parsers.parse("{user:w} can create a task"))
+def can_create(world: World, user: str) -> None:
+    """A plain task can be made: what a check that varies one field takes for granted."""
+    world.create_task(user, "Plain task")
+
+
+@given(parsers.parse('{user:w} has a task "{title}" described as "{description}"'))
+def has_task_described(world: World, user: str, title: str, description: str) -> None:
+    world.create_task(user, title, description=description)
+
+
 @given(parsers.parse('{user:w} has a completed task "{title}"'))
 def has_completed_task(world: World, user: str, title: str) -> None:
-    world.create_completed_task(user, title)
+    world.create_task(user, title, completed=True)
 
 
 @given(parsers.parse('{user:w} has a completed task "{title}" described as "{description}"'))
 def has_completed_described_task(world: World, user: str, title: str, description: str) -> None:
-    world.create_completed_task(user, title, description=description)
+    world.create_task(user, title, completed=True, description=description)
 
 
 @given(parsers.re(r'(?P<user>\w+) has task (?P<number>\d+) "(?P<title>[^"]*)"'))
