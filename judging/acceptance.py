@@ -127,8 +127,6 @@ def read_acceptance(path: Path) -> Acceptance | None:
 
 
 def parse_acceptance(data: Mapping[str, Any]) -> Acceptance:
-    if "schema_version" not in data:
-        data = from_schema_1(data)
     return Acceptance(
         generated_at=str(data.get("generated_at", "")),
         target={str(k): str(v) for k, v in (data.get("target") or {}).items()},
@@ -258,33 +256,3 @@ def complete(over_http: Acceptance | None, own_stack: Acceptance | None) -> Acce
         root_causes=tuple(causes.values()),
         findings=tuple(findings.values()),
     )
-
-
-V1_STATUSES = {"gap": "not run", "skipped": "not run"}
-
-
-def from_schema_1(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A report of the features before schema 2 (requirements → scenarios), as schema 2.
-
-    Only until the features write schema 2 everywhere: each scenario becomes a spec check.
-    """
-    checks: dict[str, dict[str, Any]] = {}
-    requirements = []
-    for item in data.get("requirements", []):
-        ids = []
-        for scenario in item.get("scenarios", []):
-            check_id = f"{scenario.get('file')}:{scenario.get('line')}[{scenario.get('name')}]"
-            status = V1_STATUSES.get(scenario.get("status", ""), scenario.get("status"))
-            entry = checks.setdefault(check_id, {**scenario, "id": check_id, "requirements": []})
-            entry["status"] = status
-            entry["requirements"].append(item["id"])
-            ids.append(check_id)
-        status = V1_STATUSES.get(item.get("status", ""), item.get("status"))
-        requirements.append({**item, "status": status, "checks": ids})
-    target = {"base_url": data.get("base_url", ""), "token_mode": data.get("token_mode", "")}
-    return {
-        "generated_at": data.get("generated_at", ""),
-        "target": target,
-        "requirements": requirements,
-        "checks": list(checks.values()),
-    }

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from judging.acceptance import parse_acceptance, read_acceptance, requirement_status
+from judging.acceptance import parse_acceptance, requirement_status
 from judging.backend import LocalBackend
 from judging.charts import Series, line_chart, tick_values
 from judging.demo import Options, demo_target
@@ -259,20 +259,6 @@ def test_a_requirement_counts_spec_checks_only() -> None:
     assert status_of(check("passed"), check("blocked")) == ("blocked", "blocked")
     assert status_of(check("not run")) == ("not run", "not run")
     assert status_of()[0] == "not run"
-
-
-def test_a_report_of_the_earlier_schema_still_reads() -> None:
-    legacy = {
-        "base_url": "http://x",
-        "token_mode": "HS256",
-        "requirements": [
-            {"id": "US1-1", "group": "US", "title": "t", "status": "passed", "scenarios": []},
-            {"id": "FR-018", "group": "FR", "title": "t", "status": "gap", "scenarios": []},
-        ],
-    }
-    acceptance = parse_acceptance(legacy)
-    assert [r.status for r in acceptance.requirements] == ["passed", "not run"]
-    assert read_acceptance(RECORDED / "acceptance.json") is not None
 
 
 def test_chart_ticks_are_round_and_cover_the_data() -> None:
