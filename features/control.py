@@ -29,6 +29,7 @@ from harness.stack import Stack, settings_for
 
 RECOVERY_SECONDS = 10
 LOG_WAIT_SECONDS = 2.0
+SETTLE_SECONDS = 0.1
 SETTINGS_VARIABLES = [name.upper() for name in Settings.model_fields] + [
     "NEON_DATABASE_URL",
     "DATABASE_URL",
@@ -66,12 +67,22 @@ class Control(Protocol):
     def configured_from_environment(self, request: pytest.FixtureRequest) -> Configured: ...
 
 
-def wait_for_lines(watch: LogWatch, count: int, timeout: float = LOG_WAIT_SECONDS) -> list[str]:
-    """The watched lines once there are at least `count` (or whatever came within `timeout`)."""
+def wait_for_match(
+    watch: LogWatch, pattern: re.Pattern[str], seen: int, timeout: float = LOG_WAIT_SECONDS
+) -> tuple[bool, int]:
+    """Whether a line after the first `seen` matches `pattern` within `timeout`; and how many
+    lines there are once the output has settled (so the next request's lines start there)."""
     deadline = time.monotonic() + timeout
-    while len(lines := watch.lines()) < count and time.monotonic() < deadline:
+    while not any(pattern.search(line) for line in watch.lines()[seen:]):
+        if time.monotonic() > deadline:
+            return False, len(watch.lines())
         time.sleep(0.05)
-    return lines
+    count = len(watch.lines())
+    while True:
+        time.sleep(SETTLE_SECONDS)
+        if (settled := len(watch.lines())) == count:
+            return True, count
+        count = settled
 
 
 class _RecordWatch(logging.Handler):

@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Path(__file__).parent / "templates"
 ICONS = {"passed": "✅", "failed": "❌", "blocked": "⛔", "not run": "⚪"}
+MARKS = {"passed": "✓", "failed": "✗", "blocked": "⊘", "not run": "○"}  # in any font (HTML)
 GROUPS = {
     "US": "User stories",
     "EC": "Edge cases",
@@ -23,7 +24,7 @@ def cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def environment() -> Environment:
+def environment(template_kind: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -32,7 +33,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cell"] = cell
-    env.globals.update(icons=ICONS, groups=GROUPS)
+    env.globals.update(icons=MARKS if template_kind == "html" else ICONS, groups=GROUPS)
     return env
 
 
@@ -51,7 +52,8 @@ def context(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(report: dict[str, Any], template: str) -> str:
-    return environment().get_template(template).render(context(report))
+    kind = "html" if template.endswith(".html.j2") else "md"
+    return environment(kind).get_template(template).render(context(report))
 
 
 def write_reports(report: dict[str, Any], directory: Path) -> None:

@@ -15,8 +15,9 @@ Feature: The task record
 
   @FR-012
   Scenario: A new task is not completed
-    Given user123 has a task "Buy groceries"
-    Then the new task is not completed
+    Given user123 is signed in
+    When user123 creates a task "Buy groceries"
+    Then the task is not completed
 
   @FR-011
   Scenario Outline: Every update moves updated_at forward
@@ -134,5 +135,4 @@ Feature: The task record
   Scenario: An update that fails validation changes nothing at all
     Given user123 has task 42 "Buy groceries"
     When user123 sends a new title and a description of 1001 characters to task 42
-    Then the request is refused
-    And user123's task "Buy groceries" is unchanged
+    Then the refused update left user123's task "Buy groceries" unchanged

@@ -157,7 +157,7 @@ class World:
 
     def valid_token(self, name: str) -> str:
         token = self.target.token(self.user_id(name))
-        return self.keep(token, f"{name}'s valid token")
+        return self.keep(token, f"valid token ({name})")
 
     def bad_token(self, name: str, kind: str) -> str:
         token = self.target.bad_tokens(self.user_id(name)).make(kind)

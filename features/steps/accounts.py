@@ -50,7 +50,7 @@ def signed_in_long_ago(world: World, user: str, ago: int, ttl: int) -> None:
         token = world.target.token(
             world.user_id(user), issued_at=time.time() - ago * 60, lifetime=ttl * 60
         )
-    world.tokens[user] = world.keep(token, f"a token that expired {ago - ttl} minutes ago")
+    world.tokens[user] = world.keep(token, f"expired token ({user}, {ago - ttl} minutes ago)")
 
 
 @given(parsers.parse("{user:w} holds a token signed with BETTER_AUTH_SECRET"))

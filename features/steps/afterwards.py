@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from pytest_bdd import parsers, then
 
-from features.evidence import NOT_ISO_8601, OMITTED_FIELDS_RESET, Cause, CheckFailed, expect
+from features.evidence import (
+    NOT_ISO_8601,
+    OMITTED_FIELDS_RESET,
+    Cause,
+    CheckFailed,
+    expect,
+    require,
+)
 from features.steps.responses import EDITABLE
 from features.world import World, moment, quoted
 
@@ -69,14 +77,6 @@ def distinct_ids(world: World, user: str) -> None:
     )
 
 
-@then("the new task is not completed")
-def new_task_open(world: World) -> None:
-    task = world.tasks[world.last_task] if world.last_task else {}
-    expect(
-        task.get("completed") is False, "completed false on a new task", repr(task.get("completed"))
-    )
-
-
 @then(parsers.parse("the new task is owned by {user:w}"))
 def new_task_owner(world: World, user: str) -> None:
     task = world.tasks[world.last_task] if world.last_task else {}
@@ -122,6 +122,18 @@ def unchanged(world: World, user: str, title: str) -> None:
         after,
         cause=Cause("task-changed", "a refused request changed the task"),
     )
+
+
+@then(parsers.parse('the refused update left {user:w}\'s task "{title}" unchanged'))
+def refusal_left_task(world: World, response: httpx.Response, user: str, title: str) -> None:
+    """Whether it is refused is FR-008's business; if it was, nothing may have been written."""
+    require(
+        400 <= response.status_code < 500,
+        "the update refused (4xx)",
+        response.status_code,
+        response=response,
+    )
+    unchanged(world, user, title)
 
 
 @then(parsers.parse('{user:w}\'s task "{title}" still has its title, description and completion'))

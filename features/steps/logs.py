@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from features.control import wait_for_lines
+from features.control import wait_for_match
 from features.evidence import Cause, expect, require
 from features.steps.server import control_of
 from features.world import World
@@ -29,8 +29,7 @@ def watch_logs(world: World, request: pytest.FixtureRequest) -> None:
 
 def new_lines_about(world: World, seen: int) -> tuple[bool, int]:
     """Whether a line about a refused request appeared after the first `seen`; the new count."""
-    lines = wait_for_lines(world.logs, seen + 1)
-    return any(AUTH_WORDS.search(line) for line in lines[seen:]), len(lines)
+    return wait_for_match(world.logs, AUTH_WORDS, seen)
 
 
 @when(

@@ -47,7 +47,7 @@ INTERNALS = (
     "127.0.0.1:",
 )
 VALIDATION_WORDS = ("signature", "payload", "claim", "decode", "padding", "base64", "admin", "alg")
-CREATED_JUST_NOW = timedelta(minutes=10)
+OTHERS_LISTED = Cause("list-shows-other-users-tasks", "lists show other users' tasks")
 
 
 def status_in(world: World, response: httpx.Response, allowed: tuple[int, ...]) -> None:
@@ -339,6 +339,12 @@ def iso_8601(value: Any) -> datetime | None:
 # Lists
 
 
+def list_cause(tasks: list[Any]) -> Cause | None:
+    """A list that is wrong because it shows several users' tasks has that for its cause."""
+    owners = {task.get("user_id") for task in tasks if isinstance(task, dict)}
+    return OTHERS_LISTED if len(owners) > 1 else None
+
+
 @then(parsers.parse("the response is a JSON array of exactly {titles}"))
 def array_of(response: httpx.Response, titles: str) -> None:
     body = body_of(response)
@@ -350,7 +356,13 @@ def array_of(response: httpx.Response, titles: str) -> None:
         cause=LIST_NOT_ARRAY,
     )
     got = sorted(str(task.get("title")) if isinstance(task, dict) else repr(task) for task in body)
-    expect(got == sorted(quoted(titles)), f"exactly {titles}", got, response=response)
+    expect(
+        got == sorted(quoted(titles)),
+        f"exactly {titles}",
+        got,
+        response=response,
+        cause=list_cause(body),
+    )
 
 
 @then(parsers.parse("the response is a JSON array including {titles}"))
@@ -376,14 +388,21 @@ def empty_array(response: httpx.Response) -> None:
         "[]",
         response.text[:80],
         response=response,
-        cause=LIST_NOT_ARRAY if not isinstance(body, list) else None,
+        cause=list_cause(body) if isinstance(body, list) else LIST_NOT_ARRAY,
     )
 
 
 @then(parsers.parse("the response lists exactly {titles}"))
 def response_lists(response: httpx.Response, titles: str) -> None:
-    got = sorted(str(task.get("title")) for task in answered_tasks(response))
-    expect(got == sorted(quoted(titles)), f"exactly {titles}", got, response=response)
+    tasks = answered_tasks(response)
+    got = sorted(str(task.get("title")) for task in tasks)
+    expect(
+        got == sorted(quoted(titles)),
+        f"exactly {titles}",
+        got,
+        response=response,
+        cause=list_cause(tasks),
+    )
 
 
 @then(parsers.parse("the response holds all {count:d} of {user:w}'s tasks, each once"))
