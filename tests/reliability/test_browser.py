@@ -20,17 +20,9 @@ import httpx
 import pytest
 
 from harness.stack import Stack, local_stack
+from judging.browser import CHROMIUM_ARGS
 
 FRONTEND_ORIGIN = "http://localhost:3000"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE = b"""<!doctype html>
 <html><head><meta charset="utf-8"><title>Todo</title></head>
 <body><ul id="tasks"></ul>
