@@ -62,7 +62,8 @@ class Verdict:
         return len(self.red & breaks) / len(breaks) if breaks else float(not self.red)
 
     def cause_named(self) -> bool:
-        """One of the defect's words in a root cause, a finding, or a failed check's reason."""
+        """One of the defect's words in a root cause, a finding, or a failed check's name or
+        reason (the report shows them side by side)."""
         if self.acceptance is None:
             return False
         texts = [cause.summary for cause in self.acceptance.root_causes]
@@ -70,7 +71,7 @@ class Verdict:
         for check in self.acceptance.checks:
             if check.status == "failed" and set(check.requirements) & self.defect.breaks:
                 evidence = check.evidence
-                texts += [check.reason, check.root_cause or ""]
+                texts += [check.name, check.reason, check.root_cause or ""]
                 texts += [evidence.expected, evidence.got] if evidence else []
         blob = " ".join(texts).lower()
         return any(word.lower() in blob for word in self.defect.words)
