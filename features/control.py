@@ -126,7 +126,8 @@ class LocalControl:
         self.stack = stack
         self.shape = shape
         url = stack.settings.database_url
-        assert url is not None
+        if url is None:
+            raise RuntimeError("the local stack runs without a database")
         self.database_url = url.get_secret_value()
 
     def restart(self) -> None:

@@ -122,7 +122,7 @@ class CheckFailed(Exception):
         self.expected = expected
         self.got = got
         self.response = response
-        self.cause = cause or Cause(slug(expected), f"not {expected}")
+        self.cause = cause or Cause(slug(expected), f"fails: {expected}")
 
 
 class Blocked(CheckFailed):

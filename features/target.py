@@ -147,7 +147,8 @@ def tokens_for(
             raise RuntimeError("JUDGE_TOKEN_MODE=command needs JUDGE_TOKEN_COMMAND")
         return TokenSetup(CommandMinter(command, shape), keys, issuer)
     if mode == "jwks":
-        assert issuer is not None
+        if issuer is None:
+            raise RuntimeError("JUDGE_TOKEN_MODE=jwks needs the JWKS the backend trusts")
         return TokenSetup(JwksMinter(keys[alg], issuer, shape), keys, issuer)
     if not secret:
         raise RuntimeError("HS256 tokens need BETTER_AUTH_SECRET (the backend's secret)")
@@ -226,7 +227,8 @@ def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
     """A team's backend, started with a fresh secret and pointed at the harness's own JWKS
     (so JWKS-signed tokens can be tried whatever the token mode)."""
     spec = LaunchSpec.from_environment(environ)
-    assert spec is not None
+    if spec is None:
+        raise RuntimeError("whole-backend mode needs JUDGE_BACKEND_COMMAND")
     secret = secrets.token_urlsafe(48)
     keys, issuer = served_keys(resources, environ)
     setup = tokens_for(environ, secret, keys, issuer)

@@ -45,6 +45,7 @@ NO_TOKEN = None
 PAST_ANY_SEQUENCE = 2**31 - 1  # the contract's int32 maximum: no sequence gets there
 RETRIED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
 ENVELOPE_KEYS = ("tasks", "data", "items", "results", "task")
+RETRY_PAUSE_SECONDS = 1.0
 WHOLE_SECONDS = re.compile(r"T\d\d:\d\d:\d\d(?![.,]\d)")
 
 
@@ -320,13 +321,23 @@ class World:
         if self.coarse_clock:
             time.sleep(1.05)
 
+    def set_up(self, action: str, owner: str, **options: Any) -> httpx.Response:
+        """A set-up or read-back call with the owner's valid token; a 503 (the backend's
+        database busy or away for a moment) is tried once more after a pause."""
+        token = self.valid_token(owner)
+        response = self.call(action, owner, token=token, **options)
+        if response.status_code == 503:
+            time.sleep(RETRY_PAUSE_SECONDS)
+            response = self.call(action, owner, token=token, **options)
+        return response
+
     def create_task(
         self, owner: str, title: str, *, completed: bool = False, **fields: Any
     ) -> dict[str, Any]:
         """`owner`'s new task, open unless `completed`: created so, else set by PUT, else by
         toggling, whichever works (a wrong default is FR-012's business, not the scene's)."""
         body = {"title": title, **fields, **({"completed": True} if completed else {})}
-        response = self.call("create", owner, token=self.valid_token(owner), body=body)
+        response = self.set_up("create", owner, body=body)
         task = as_task(json_or_none(response))
         if not response.is_success or task is None:
             raise Blocked(
@@ -379,7 +390,7 @@ class World:
 
     def read_back(self, owner: str, task_id: int) -> dict[str, Any] | None:
         """The task as its owner reads it now; None if it is gone (404)."""
-        response = self.call("read", owner, token=self.valid_token(owner), task_id=task_id)
+        response = self.set_up("read", owner, task_id=task_id)
         if response.status_code == 404:
             return None
         task = as_task(json_or_none(response))
@@ -395,7 +406,7 @@ class World:
     def list_back(self, owner: str) -> list[dict[str, Any]]:
         """The tasks of `owner` their list shows now, read with their own valid token (a list
         that also shows others' tasks is judged by the scoping checks, not here)."""
-        response = self.call("list", owner, token=self.valid_token(owner))
+        response = self.set_up("list", owner)
         tasks = as_tasks(json_or_none(response))
         if response.status_code != 200 or tasks is None:
             raise Blocked(

@@ -1,1 +1,2 @@
-"""Harness shared by features/, tests/ and load/: token forging, a JWKS server, a live backend."""
+"""Harness shared by features/, tests/ and load/: tokens, a JWKS server, a live backend,
+throwaway databases, the launcher for another team's backend, and the leak scan."""

@@ -84,6 +84,29 @@ def test_base_url_mode_with_the_harness_jwks(tmp_path: Path) -> None:
     assert [c["status"] for c in jwks_rows] == ["passed"] * 4
 
 
+def test_base_url_mode_with_a_token_command(tmp_path: Path) -> None:
+    """Tokens from a command (here our token CLI); what it cannot mint is not run, saying so."""
+    with ExitStack() as stack:
+        server = serve_reference(stack, free_port())
+        secret = server.settings.better_auth_secret.get_secret_value()
+        report = run_features(
+            tmp_path,
+            {
+                "BASE_URL": server.url,
+                "JUDGE_TOKEN_MODE": "command",
+                "JUDGE_TOKEN_COMMAND": f'{sys.executable} -m harness.tokens "$1" --secret {secret}',
+            },
+            "-m",
+            "US1-1 or US1-3 or US1-4",
+        )
+    assert report["target"]["token_mode"].startswith("command (")
+    assert statuses(report)["US1-1"] == statuses(report)["US1-4"] == "passed"
+    expired = next(
+        c for c in report["checks"] if "US1-4" in c["requirements"] and "expired" in c["name"]
+    )
+    assert expired["status"] == "not run" and "mints only fresh tokens" in expired["reason"]
+
+
 @pytest.mark.slow
 def test_our_reference_passes_every_check_over_base_url(tmp_path: Path) -> None:
     with ExitStack() as stack:

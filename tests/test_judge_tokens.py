@@ -8,6 +8,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -27,7 +28,7 @@ from harness.stack import Stack
 SECRET = "s" * 40
 
 
-def claims_of(token: str) -> dict:
+def claims_of(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False})
 
 
