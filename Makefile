@@ -48,9 +48,16 @@ bench: $(VENV)/.dev-installed
 ## The judges' demo: our backend (throwaway embedded PostgreSQL), the acceptance features, 50
 ## Locust users for 30 s, then one page: reports/index.html. Against a deployment instead:
 ## make demo BASE_URL=https://… BETTER_AUTH_SECRET=…   More: DEMO_ARGS="--duration 60s"
+## DEMO_PORT=8001 serves our backend on that port instead of a free one.
 .PHONY: demo
 demo: $(VENV)/.dev-installed
-	$(BIN)/python -m harness.demo $(DEMO_ARGS)
+	$(BIN)/python -m judging $(if $(DEMO_PORT),--port $(DEMO_PORT)) $(DEMO_ARGS)
+
+## Several backends, one page (reports/compare/index.html), our reference as the control column:
+## make compare COMPARE_ARGS="--target team-a=http://127.0.0.1:9001 --targets judging.toml"
+.PHONY: compare
+compare: $(VENV)/.dev-installed
+	$(BIN)/python -m judging compare $(COMPARE_ARGS)
 
 ## Deeper fuzzing: schemathesis with FUZZ_EXAMPLES (default 1000) cases per schema and mode,
 ## and the stateful isolation model with longer runs

@@ -147,6 +147,11 @@ class BackendProcess:
         self.start()
 
     @property
+    def pid(self) -> int | None:
+        """The command's process id (the root of its process group) while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -104,9 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed.write_users(users_file, ceiling.secret, args.users, args.tasks)
                 wrk(CEILING, ceiling, "whoami", baseline)
         if "bare" in args.only:
-            with running_server(
-                database_url, target=BARE_APP, ready_path="/health", **serving
-            ) as bare:
+            with running_server(database_url, target=BARE_APP, **serving) as bare:
                 for connections in args.connections:
                     wrk(BARE, bare, "health", connections)
         if "pgbench" in args.only:
