@@ -83,6 +83,12 @@ Feature: Authentication and token kinds
       | update | a tampered token |
       | toggle | a tampered token |
       | delete | a tampered token |
+      | list   | an expired token |
+      | create | an expired token |
+      | read   | an expired token |
+      | update | an expired token |
+      | toggle | an expired token |
+      | delete | an expired token |
 
   @FR-004
   Scenario Outline: Every kind of bad token is refused

@@ -98,6 +98,7 @@ class BackendProcess:
         self.output = Output()
         self.starts = 0
         self._process: subprocess.Popen[str] | None = None
+        self._reader: threading.Thread | None = None
 
     def start(self) -> BackendProcess:
         self._process = subprocess.Popen(
@@ -112,9 +113,10 @@ class BackendProcess:
         )
         self.starts += 1
         assert self._process.stdout is not None
-        threading.Thread(
+        self._reader = threading.Thread(
             target=self.output.follow, args=(self._process.stdout,), daemon=True
-        ).start()
+        )
+        self._reader.start()
         self._wait_until_serving()
         return self
 
@@ -123,6 +125,8 @@ class BackendProcess:
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
                 code = None if self._process is None else self._process.returncode
+                if self._reader is not None:
+                    self._reader.join(timeout=2)  # its last lines say why
                 raise LaunchError(
                     f"the backend command exited ({code}) before serving:\n{self.output.tail()}"
                 )

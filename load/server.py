@@ -86,7 +86,7 @@ def running_server(
         )
     with tempfile.TemporaryDirectory(prefix="todo-load-") as scratch:
         spec = LaunchSpec(
-            command=shlex.join(command),
+            command="exec " + shlex.join(command),  # its pid is the server's own
             cwd=Path(scratch),  # no `.env` of the developer's is read from here
             port=port,
             start_timeout=READY_TIMEOUT_SECONDS,

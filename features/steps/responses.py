@@ -149,6 +149,18 @@ def is_success(world: World, response: httpx.Response) -> None:
     )
 
 
+@then("the endpoint is served at that path")
+def served_at_path(world: World, response: httpx.Response) -> None:
+    """Any answer but "no such route" (404, 405): whether it works is other checks' business."""
+    expect(
+        response.status_code not in (404, 405),
+        "an answer from the endpoint (not 404 or 405)",
+        response.status_code,
+        response=response,
+        cause=status_cause((200,), response, world.exchanges[-1].token),
+    )
+
+
 @then("the request is refused")
 def request_refused(world: World, response: httpx.Response) -> None:
     refused(world, response)
