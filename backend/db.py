@@ -123,7 +123,7 @@ class Database:
             async with asyncio.timeout(self.timeout):
                 pooled = await self.engine.raw_connection()
                 try:
-                    yield pooled.driver_connection
+                    yield _driver_connection(pooled)
                 finally:
                     await greenlet_spawn(_give_back, pooled)
         except UNAVAILABLE_ERRORS as error:
@@ -135,10 +135,22 @@ class Database:
         await self.engine.dispose()
 
 
+def _driver_connection(pooled: PoolProxiedConnection) -> psycopg.AsyncConnection[Any]:
+    """The psycopg connection under the pool's wrapper (gone once the wrapper is invalidated)."""
+    connection = pooled.driver_connection
+    if not isinstance(connection, psycopg.AsyncConnection):
+        raise DatabaseUnavailable("connection invalidated")
+    return connection
+
+
 def _give_back(pooled: PoolProxiedConnection) -> None:
     """Return a healthy, idle connection to the pool; close any other (broken, mid-query)."""
     connection = pooled.driver_connection
-    if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
+    if (
+        not isinstance(connection, psycopg.AsyncConnection)
+        or connection.closed
+        or connection.info.transaction_status != pq.TransactionStatus.IDLE
+    ):
         pooled.invalidate()
     else:
         pooled.close()

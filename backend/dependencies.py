@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPBearer
 
-from backend.auth.authenticator import Authenticator
 from backend.auth.jwt import MISSING_MESSAGE, AuthError
 from backend.db import Database
 from backend.errors import ForbiddenError, UnsupportedMediaError
+from backend.state import app_state
 
 # Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
 bearer_scheme = HTTPBearer(
@@ -27,7 +27,7 @@ AUTHORIZED_USER = "todo.authorized_user"
 
 
 async def get_database(request: Request) -> Database:
-    return request.app.state.database
+    return app_state(request).database
 
 
 async def token_user(request: Request) -> str:
@@ -37,8 +37,7 @@ async def token_user(request: Request) -> str:
     a session token cannot be looked up.
     """
     token = bearer_token(request.headers.get("authorization"))
-    authenticator: Authenticator = request.app.state.auth
-    return await authenticator.user_of(token)
+    return await app_state(request).authenticator.user_of(token)
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -17,6 +17,7 @@ from backend.logs import configure_logging
 from backend.middleware import GuardMiddleware, RequestContextMiddleware, RequestLineMiddleware
 from backend.routes import health, tasks
 from backend.settings import Settings, SettingsError, load_settings
+from backend.state import AppState, attach_state
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,8 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         redirect_slashes=False,  # RequestLineMiddleware serves a trailing slash instead
     )
-    app.state.database = database
-    app.state.auth = authenticator
+    attach_state(app, AppState(database, authenticator))
     app.include_router(tasks.router)
     app.include_router(health.router)
     install_error_handlers(app)
