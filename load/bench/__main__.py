@@ -67,13 +67,18 @@ def main(argv: list[str] | None = None) -> int:
             "PATH": "/usr/bin:/bin",
         }
 
-        postgres = processes.postgres_root(make_url(database_url).query.get("host", ""))
+        socket_dir = make_url(database_url).query.get("host")  # the embedded server's folder
+        postgres = processes.postgres_root(socket_dir) if isinstance(socket_dir, str) else None
 
         def wrk(name: str, server: RunningServer, mode: str, connections: int) -> None:
-            options = {"mode": mode, "connections": connections, "env": env}
-            run_wrk("warm-up", server.url, seconds=WARM_UP_SECONDS, **options)
+            def measure(label: str, seconds: float) -> Result:
+                return run_wrk(
+                    label, server.url, mode=mode, connections=connections, seconds=seconds, env=env
+                )
+
+            measure("warm-up", WARM_UP_SECONDS)
             with CpuMeter(server.process.pid, postgres) as cpu:
-                result = run_wrk(name, server.url, seconds=args.seconds, **options)
+                result = measure(name, args.seconds)
             results.append(cpu.per_request(result))
             print(_line(results[-1]), file=sys.stderr)
 
