@@ -206,6 +206,18 @@ def known_variables() -> list[str]:
     ]
 
 
+def configured(*names: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """A variable as the settings read it (the first of `names` that is set, as for
+    `NEON_DATABASE_URL` or `DATABASE_URL`): the environment first, then the `.env` files, the
+    later one winning (`ENV_FILES`, as pydantic-settings reads them); None when unset or empty."""
+    files = [dotenv_values(path) for path in reversed(ENV_FILES) if Path(path).is_file()]
+    for values in (environ, *files):
+        for name in names:
+            if value := values.get(name):
+                return value
+    return None
+
+
 def unknown_variable_warnings(environ: Mapping[str, str] = os.environ) -> list[str]:
     """One line per variable with our prefixes that no setting reads, in the environment or a
     `.env` file, naming the setting it most likely meant."""

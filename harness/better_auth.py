@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import psycopg
-from sqlalchemy.engine import make_url
+
+from backend.database_url import libpq_url
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 DEFAULT_SESSION_SECONDS = 7 * 24 * 3600  # Better Auth's default `session.expiresIn`
@@ -44,10 +45,6 @@ CREATE TABLE IF NOT EXISTS "session" (
 );
 CREATE INDEX IF NOT EXISTS "session_userId_idx" ON "session" ("userId");
 """
-
-
-def libpq_url(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_tables(database_url: str) -> None:

@@ -14,8 +14,8 @@ from contextlib import ExitStack
 import httpx
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from backend.database_url import libpq_url
 from backend.settings import SettingsError, load_settings
 from harness import better_auth
 from harness.client import ENDPOINTS, TodoClient
@@ -275,8 +275,7 @@ def test_auto_prefers_the_table_when_the_database_has_it(table_stack: Stack, use
 
 def test_the_session_row_is_what_better_auth_would_write(table_stack: Stack, user_id: str) -> None:
     token = table_stack.token(user_id, SESSION).split(".")[0]
-    libpq = make_url(table_stack.database_url).set(drivername="postgresql")
-    with psycopg.connect(libpq.render_as_string(hide_password=False)) as conn:
+    with psycopg.connect(libpq_url(table_stack.database_url)) as conn:
         row = conn.execute(
             'SELECT s."userId", u."email" FROM "session" s JOIN "user" u ON u.id = s."userId"'
             ' WHERE s."token" = %s',

@@ -21,9 +21,11 @@ from urllib.parse import unquote
 import httpx
 import psycopg
 import pytest
+from psycopg.rows import TupleRow
 from sqlalchemy.engine import make_url
 
 from backend import embedded
+from backend.database_url import libpq_url
 from harness.client import TodoClient
 from harness.stack import Stack, local_stack, migrated_database
 from tests.reliability.fault_proxy import FaultProxy
@@ -234,9 +236,8 @@ def _settled(count: Callable[[], int], attempts: int = 50) -> int:
     return value
 
 
-def _admin(database_url: str) -> psycopg.Connection:
-    url = make_url(database_url).set(drivername="postgresql")
-    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+def _admin(database_url: str) -> psycopg.Connection[TupleRow]:
+    return psycopg.connect(libpq_url(database_url), autocommit=True)
 
 
 def _backends(database_url: str, state: str | None = None) -> int:
