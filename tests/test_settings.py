@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -25,6 +26,11 @@ NEON = (
     "?sslmode=require&channel_binding=require"
 )
 REPO = Path(__file__).resolve().parents[1]
+
+
+def database_url_of(settings: Settings) -> str:
+    assert settings.database_url is not None
+    return settings.database_url.get_secret_value()
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +85,7 @@ def test_a_missing_secret_is_one_line_naming_the_variable(monkeypatch: pytest.Mo
     ],
 )
 def test_an_invalid_setting_names_the_variable_and_hides_the_value(
-    monkeypatch: pytest.MonkeyPatch, variables: dict, named: str, hidden: str
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, Any], named: str, hidden: str
 ) -> None:
     variables = {"BETTER_AUTH_SECRET": SECRET} | variables
     message = error_of(monkeypatch, **variables)
@@ -128,7 +134,7 @@ def test_a_neon_url_is_normalised_with_its_tls_parameters_kept(
 ) -> None:
     monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
     monkeypatch.setenv("NEON_DATABASE_URL", pasted)
-    url = make_url(load_settings().database_url.get_secret_value())
+    url = make_url(database_url_of(load_settings()))
 
     assert url.drivername == "postgresql+psycopg"
     assert (url.username, url.password) == ("alex", "AbC123dEf")
@@ -142,9 +148,9 @@ def test_database_url_is_an_alias_and_neon_database_url_wins(
 ) -> None:
     monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@alias.example/db")
-    assert make_url(load_settings().database_url.get_secret_value()).host == "alias.example"
+    assert make_url(database_url_of(load_settings())).host == "alias.example"
     monkeypatch.setenv("NEON_DATABASE_URL", "postgres://u:p@neon.example/db")
-    assert make_url(load_settings().database_url.get_secret_value()).host == "neon.example"
+    assert make_url(database_url_of(load_settings())).host == "neon.example"
 
 
 @pytest.mark.parametrize("value", ["", "   "])
@@ -199,7 +205,7 @@ def test_load_settings_reads_dot_env(clean_environment: Path) -> None:
     settings = load_settings()
     assert settings.better_auth_secret.get_secret_value() == SECRET
     assert settings.better_auth_url == "http://localhost:4000"
-    assert make_url(settings.database_url.get_secret_value()).query["sslmode"] == "require"
+    assert make_url(database_url_of(settings)).query["sslmode"] == "require"
 
 
 def test_backend_dot_env_is_read_too(clean_environment: Path) -> None:
@@ -349,7 +355,7 @@ def test_dot_env_example_names_only_settings_and_shows_their_defaults() -> None:
         assert name in known_variables(), line
         if number > defaults_from:
             field = name.lower()
-            given = Settings(_env_file=None, better_auth_secret=SECRET, **{field: value})
+            given = Settings(_env_file=None, better_auth_secret=SECRET, **{field: value})  # type: ignore[arg-type]
             assert getattr(given, field) == getattr(defaults, field), line
             shown += 1
     assert shown >= 5

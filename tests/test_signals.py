@@ -146,7 +146,7 @@ def test_a_terminated_test_run_stops_the_database_its_fixtures_started(tmp_path:
             text=True,
         ) as run:
             assert run.stdout is not None
-            lines = []
+            lines: list[str] = []
             while not (lines and lines[-1].startswith("SERVER ")):
                 lines.append(run.stdout.readline())
                 assert lines[-1], "".join(lines)

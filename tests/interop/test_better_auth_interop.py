@@ -197,7 +197,8 @@ class BetterAuthSession:
             "/api/auth/sign-up/email",
             {"email": self.email, "password": "correct-horse-battery", "name": "Interop User"},
         )
-        return answer["user"]["id"]
+        user_id: str = answer["user"]["id"]
+        return user_id
 
     def sign_in(self) -> str:
         """Sign in again: returns the bearer plugin's `set-auth-token` value."""
@@ -209,7 +210,8 @@ class BetterAuthSession:
         return token
 
     def jwt(self) -> str:
-        return self.call("/api/auth/token")[0]["token"]
+        token: str = self.call("/api/auth/token")[0]["token"]
+        return token
 
 
 def backend_for(better_auth: BetterAuthServer, database_url: str, **settings: Any) -> Any:

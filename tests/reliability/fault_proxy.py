@@ -40,7 +40,8 @@ class FaultProxy:
 
     @property
     def port(self) -> int:
-        return self._listener.getsockname()[1]
+        port: int = self._listener.getsockname()[1]
+        return port
 
     def url_for(self, database_url: str) -> str:
         """`database_url` rerouted through the proxy."""

@@ -106,14 +106,17 @@ def browser_stack(database_url: str, frontend: FrontendServer) -> Iterator[Stack
         yield running
 
 
-def _create_and_list(browser: Any, origin: str, stack: Stack, user: str, alg: str) -> dict:
+def _create_and_list(
+    browser: Any, origin: str, stack: Stack, user: str, alg: str
+) -> dict[str, Any]:
     page = browser.new_page()
     try:
         page.goto(origin + "/")
-        return page.evaluate(
+        listed: dict[str, Any] = page.evaluate(
             "([api, user, token]) => window.createAndList(api, user, token, 'From the browser')",
             [stack.url, user, stack.token(user, alg)],
-        ) | {"shown": page.locator("#tasks li").all_inner_texts()}
+        )
+        return listed | {"shown": page.locator("#tasks li").all_inner_texts()}
     finally:
         page.close()
 

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
@@ -32,7 +33,7 @@ from tests.reliability.fault_proxy import FaultProxy
 
 DEADLINE_SECONDS = 1.5
 CLIENT_TIMEOUT = httpx.Timeout(15)  # the bound: a request that takes longer fails the test
-FAULT_SETTINGS = {
+FAULT_SETTINGS: dict[str, Any] = {
     "db_statement_timeout_seconds": DEADLINE_SECONDS,
     "db_connect_timeout_seconds": 2,
     "db_pool_timeout_seconds": 2,
@@ -252,7 +253,7 @@ def _backends(database_url: str, state: str | None = None) -> int:
     return row[0] if row else 0
 
 
-def test_every_committed_task_survives_a_service_restart(database_url: str, user_id: str):
+def test_every_committed_task_survives_a_service_restart(database_url: str, user_id: str) -> None:
     """SC-004: stop the service, start a new one on the same database."""
     with local_stack(database_url) as first:
         client = first.client(user_id)
