@@ -51,6 +51,10 @@ load: $(VENV)/.dev-installed
 
 ## Benchmark against wrk, pgbench and a framework ceiling; writes reports/bench.md and .json
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || ! command -v apt-get >/dev/null \
+		|| { echo "make bench: installing wrk (apt-get)"; apt-get install -y -qq wrk \
+		|| { apt-get update -qq && apt-get install -y -qq wrk; }; } \
+		|| echo "make bench: could not install wrk; install it yourself (apt-get install wrk)" >&2
 	$(BIN)/python -m load.bench $(BENCH_ARGS)
 
 ## The judges' demo: our backend (throwaway embedded PostgreSQL), the acceptance features, 50

@@ -1,7 +1,7 @@
 """The dependencies routes declare, once each, as `Annotated` aliases.
 
-All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that cost
-more than the work itself (about 15% of the CPU per request: `docs/performance.md`).
+All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that costs
+more than the work itself (`docs/performance.md`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi.security import HTTPBearer
 
 from backend.auth.jwt import MISSING_MESSAGE, AuthError
 from backend.db import Database
-from backend.errors import ForbiddenError, UnsupportedMediaError
+from backend.errors import ForbiddenError, NotJsonContentError
 from backend.state import app_state
 
 # Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
@@ -74,10 +74,10 @@ async def authorize(request: Request, user_id: str | None = None) -> str:
 
 
 async def require_json(request: Request) -> None:
-    """Bodies must be JSON: anything else is a malformed request (400)."""
+    """Bodies must be JSON: anything else is a malformed request (400, FR-015)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
-        raise UnsupportedMediaError
+        raise NotJsonContentError
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]

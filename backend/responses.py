@@ -1,8 +1,8 @@
 """Tasks written straight from their rows to JSON bytes, in the `TaskPublic` shape.
 
 The rows come from our own table, whose constraints already guarantee that shape, so they
-are not validated again on the way out: FastAPI's response validation cost about a tenth of
-a request's CPU (`docs/performance.md`). The routes still declare `TaskPublic` for OpenAPI,
+are not validated again on the way out: FastAPI's response validation costs a measurable
+share of a request's CPU (`docs/performance.md`). The routes still declare `TaskPublic` for OpenAPI,
 and schemathesis checks the replies against it (`tests/reliability/test_fuzz.py`).
 """
 

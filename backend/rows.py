@@ -33,7 +33,7 @@ def utc_dicts(names: Sequence[str]) -> AsyncRowFactory[dict[str, Any]]:
     """A psycopg row factory for statements selecting the columns `names`, in that order: a
     dict per row, its timestamps converted to UTC only when the session's time zone is not UTC
     at that instant (the JSON then writes them with `Z`). The names are given, not read from
-    each result: that costs more than the rest of the row's making."""
+    each result, which would cost more than the rest (`docs/performance.md`)."""
 
     def utc_dict(values: Sequence[Any]) -> dict[str, Any]:
         row = dict(zip(names, values, strict=True))

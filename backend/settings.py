@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     session_expires_at_column: str = "expiresAt"
 
     # Overflow connections are closed when returned, so steady load reopens one per request
-    # (3-4x the database CPU in `make bench`): keep every connection in the pool instead.
+    # (the database CPU it costs: docs/performance.md): keep every connection in the pool.
     db_pool_size: int = Field(default=20, ge=1, le=200)
     db_max_overflow: int = Field(default=0, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(default=2, gt=0, le=60)

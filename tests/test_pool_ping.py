@@ -22,7 +22,8 @@ def test_a_connection_killed_while_idle_is_replaced_transparently(database_url: 
     settings = settings_for(database_url, db_pool_size=1, db_max_overflow=0)
 
     async def scenario() -> tuple[int, int]:
-        database = Database(create_engine(settings, database_url), timeout=5, slots=5, wait=2)
+        engine = create_engine(settings, database_url)
+        database = Database(engine, connections=5, queue_seconds=2, work_seconds=5)
         try:
             async with database.connect() as conn:
                 first = conn.info.backend_pid

@@ -36,7 +36,7 @@ from load.bench import processes, report, seed
 from load.bench.ceiling import BARE_APP, CEILING_APP
 from load.bench.layers import DEFAULT_LAYER, LAYERS
 from load.bench.processes import CpuMeter, PeakMemory
-from load.bench.tools import Result, ensure_wrk, run_pgbench, run_wrk
+from load.bench.tools import Result, ToolMissing, run_pgbench, run_wrk, wrk_path
 from load.server import RunningServer, running_server
 
 WARM_UP_SECONDS = 3
@@ -51,7 +51,11 @@ LIST_SAMPLES = 30
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    ensure_wrk()
+    try:
+        wrk_path()
+    except ToolMissing as missing:
+        print(missing, file=sys.stderr)
+        return 1
     about = report.machine()
     results: list[Result] = []
     baseline = args.connections[0]
