@@ -1,4 +1,9 @@
-"""Shared fixtures: one throwaway PostgreSQL and one live backend per test session."""
+"""Shared fixtures: one throwaway PostgreSQL and one live backend per test session.
+
+Layout: `backend/` (mirroring the package: a module's own tests), `api/` (the HTTP API on a live
+server), `load/`, `harness/`, `reliability/` (slow, faults), `interop/` (the real Better Auth).
+The folders have no `__init__.py`: with one, `tests/backend` would be imported as `backend`.
+"""
 
 from __future__ import annotations
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 from psycopg.rows import TupleRow
+
+PROJECT = Path(__file__).resolve().parent.parent
+"""The checkout's root."""
 
 Connect = Callable[[str], psycopg.Connection[TupleRow]]
 """The `sql` fixture: `sql(database_url)` opens a direct autocommit connection."""

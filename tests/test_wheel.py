@@ -8,11 +8,11 @@ import subprocess
 import sys
 import zipfile
 from email.parser import Parser
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+from tests.support import PROJECT
+
 LEFT_BEHIND = (".git", ".venv", ".data", "reports", "node_modules", "build", "dist")
 DEV_ONLY = (
     "pytest",

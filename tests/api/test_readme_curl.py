@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from harness.stack import Stack
+from tests.support import PROJECT
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = PROJECT / "README.md"
 README_API = "http://127.0.0.1:8000"
 
 

@@ -16,8 +16,8 @@ from harness.live import LiveServer, free_port
 from harness.process_group import child_group
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 BAD_KINDS = list(BadTokens("user123", "s" * 32).all())
 
 

@@ -2,46 +2,35 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from backend.envfile import ensure_secret
 from backend.settings import (
     Settings,
     SettingsError,
+    configured,
     known_variables,
     load_settings,
     unknown_variable_warnings,
 )
+from tests.support import PROJECT
 
 SECRET = "s3cret-" + "k" * 40
 NEON = (
     "postgresql://alex:AbC123dEf@ep-cool-darkness-123456.us-east-2.aws.neon.tech/dbname"
     "?sslmode=require&channel_binding=require"
 )
-REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def database_url_of(settings: Settings) -> str:
     assert settings.database_url is not None
     return settings.database_url.get_secret_value()
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No setting from the caller's environment or `.env`: each test states its own."""
-    names = {name.upper() for name in Settings.model_fields} | {"NEON_DATABASE_URL"}
-    for name in os.environ:
-        if name.upper() in names:
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def error_of(monkeypatch: pytest.MonkeyPatch, **variables: str) -> str:
@@ -230,60 +219,36 @@ def test_a_bad_value_in_dot_env_is_reported_without_it(clean_environment: Path) 
     assert "too-short-to-be-safe" not in str(raised.value)
 
 
-# --- ensure_secret: the first `make run` writes .env ------------------------------------------
+# --- configured(): one variable read as the settings read it --------------------------------
 
 
-def test_ensure_secret_writes_dot_env_from_the_example(
-    clean_environment: Path, capsys: pytest.CaptureFixture[str]
+def test_configured_reads_the_environment_before_any_dot_env(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    example = (REPO / ".env.example").read_text()
-    (clean_environment / ".env.example").write_text(example)
-
-    ensure_secret()
-
-    written = (clean_environment / ".env").read_text()
-    secret = load_settings().better_auth_secret.get_secret_value()
-    assert len(secret) >= 32
-    assert f"BETTER_AUTH_SECRET={secret}" in written
-    assert written.replace(f"BETTER_AUTH_SECRET={secret}", "BETTER_AUTH_SECRET=") == example
-    assert stat.S_IMODE((clean_environment / ".env").stat().st_mode) == 0o600
-    said = capsys.readouterr()
-    assert ".env" in said.err
-    assert secret not in said.out + said.err
+    (clean_environment / ".env").write_text("BETTER_AUTH_URL=http://from-dot-env\n")
+    assert configured("BETTER_AUTH_URL") == "http://from-dot-env"
+    monkeypatch.setenv("BETTER_AUTH_URL", "http://from-environment")
+    assert configured("BETTER_AUTH_URL") == "http://from-environment"
 
 
-def test_ensure_secret_makes_a_new_secret_each_time(clean_environment: Path) -> None:
-    ensure_secret()
-    first = load_settings().better_auth_secret.get_secret_value()
-    (clean_environment / ".env").unlink()
-    ensure_secret()
-    assert load_settings().better_auth_secret.get_secret_value() != first
-
-
-def test_ensure_secret_adds_the_secret_to_an_existing_dot_env(clean_environment: Path) -> None:
-    (clean_environment / ".env").write_text("BETTER_AUTH_URL=http://localhost:4000\n")
-    ensure_secret()
-    settings = load_settings()
-    assert settings.better_auth_url == "http://localhost:4000"
-    assert len(settings.better_auth_secret.get_secret_value()) >= 32
-
-
-@pytest.mark.parametrize("where", ["environment", ".env", "backend/.env"])
-def test_ensure_secret_leaves_a_configured_secret_alone(
-    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, where: str
+def test_configured_takes_backend_dot_env_over_dot_env_as_the_settings_do(
+    clean_environment: Path,
 ) -> None:
-    if where == "environment":
-        monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
-    else:
-        path = clean_environment / where
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(f"BETTER_AUTH_SECRET={SECRET}\n")
-    before = sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*"))
+    (clean_environment / ".env").write_text(f"BETTER_AUTH_SECRET=a-{SECRET}\n")
+    (clean_environment / "backend").mkdir()
+    (clean_environment / "backend" / ".env").write_text(f"BETTER_AUTH_SECRET=b-{SECRET}\n")
+    assert configured("BETTER_AUTH_SECRET") == f"b-{SECRET}"
+    assert load_settings().better_auth_secret.get_secret_value() == f"b-{SECRET}"
 
-    ensure_secret()
 
-    assert sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*")) == before
-    assert load_settings().better_auth_secret.get_secret_value() == SECRET
+def test_configured_takes_the_first_name_set_and_skips_empty_values(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (clean_environment / ".env").write_text("NEON_DATABASE_URL=\nDATABASE_URL=postgres://h/d\n")
+    assert configured("NEON_DATABASE_URL", "DATABASE_URL") == "postgres://h/d"
+    monkeypatch.setenv("DATABASE_URL", "postgres://env/d")
+    assert configured("NEON_DATABASE_URL", "DATABASE_URL") == "postgres://env/d"
+    assert configured("JWT_ISSUER") is None
 
 
 # --- plain words, and typos named ---------------------------------------------------------------
@@ -295,7 +260,7 @@ def test_a_short_secret_is_said_in_plain_words_as_the_readme_quotes_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert error_of(monkeypatch, BETTER_AUTH_SECRET="x" * 31) == SHORT_SECRET
-    assert f"`{SHORT_SECRET}`" in (REPO / "README.md").read_text()
+    assert f"`{SHORT_SECRET}`" in (PROJECT / "README.md").read_text()
 
 
 @pytest.mark.parametrize(
@@ -342,7 +307,7 @@ def test_every_setting_and_every_other_prefix_passes_without_a_warning() -> None
 
 def test_dot_env_example_names_only_settings_and_shows_their_defaults() -> None:
     """Every `NAME=value` in `.env.example` is a setting; those shown as defaults are them."""
-    lines = (REPO / ".env.example").read_text().splitlines()
+    lines = (PROJECT / ".env.example").read_text().splitlines()
     assignment = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$")
     defaults_from = next(i for i, line in enumerate(lines) if "with their defaults" in line)
     defaults = Settings(_env_file=None, better_auth_secret=SECRET)

@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 
 from backend.connect_errors import CAUSES
 from harness.database import throwaway_database
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 SECRET = "cli-secret-" + "z" * 40
 UNSHARE = ("unshare", "--net")
 SETTING_NAMES = ("BETTER_AUTH", "NEON_DATABASE_URL", "DATABASE_URL", "JWT_", "JWKS_", "DB_", "LOG_")
