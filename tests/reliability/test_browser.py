@@ -57,7 +57,7 @@ class FrontendServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:  # http.server's name for it
                 if self.path == "/api/auth/jwks":
                     body, kind = json.dumps(owner.jwks).encode(), "application/json"
                 else:
