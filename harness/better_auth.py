@@ -90,7 +90,12 @@ def insert_sessions(
     started = datetime.fromtimestamp(now if now is not None else time.time(), UTC)
     ends = session_end(ttl, now)
     tokens = [new_token() for _ in user_ids]
-    with psycopg.connect(libpq_url(database_url)) as conn, conn.cursor() as cursor:
+    # executemany prepares its statement: not through a pooler that cannot keep it (PgBouncer
+    # before 1.21 in transaction mode, where .ci/run also runs this).
+    with (
+        psycopg.connect(libpq_url(database_url), prepare_threshold=None) as conn,
+        conn.cursor() as cursor,
+    ):
         cursor.executemany(
             'INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")'
             ' VALUES (%s, %s, %s, false, %s, %s) ON CONFLICT ("id") DO NOTHING',
