@@ -7,15 +7,23 @@ PORT ?= 8000
 
 .PHONY: run test lint migrate clean load bench
 
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+SOURCES := backend harness tests features load
+# Packages whose types `make lint` checks (mypy --strict); the rest join as they are typed.
+LINT_TYPED := backend load tests
+
+# pip 25.1 is the first to install PEP 735 dependency groups (`--group`).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) 'pip>=25.1'
 
 $(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) -e .
 	touch $@
 
+## Development tools: the runtime plus the `dev` dependency group (tests, load, lint)
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) -e . --group dev
 	touch $@ $(VENV)/.runtime-installed
 
 ## Serve the API on http://$(HOST):$(PORT) (embedded PostgreSQL unless NEON_DATABASE_URL is set)
@@ -43,6 +51,10 @@ load: $(VENV)/.dev-installed
 
 ## Benchmark against wrk, pgbench and a framework ceiling; writes reports/bench.md and .json
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || ! command -v apt-get >/dev/null \
+		|| { echo "make bench: installing wrk (apt-get)"; apt-get install -y -qq wrk \
+		|| { apt-get update -qq && apt-get install -y -qq wrk; }; } \
+		|| echo "make bench: could not install wrk; install it yourself (apt-get install wrk)" >&2
 	$(BIN)/python -m load.bench $(BENCH_ARGS)
 
 ## The judges' demo: our backend (throwaway embedded PostgreSQL), the acceptance features, 50
@@ -66,8 +78,16 @@ fuzz: $(VENV)/.dev-installed
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} MODEL_EXAMPLES=$${MODEL_EXAMPLES:-50} MODEL_STEPS=$${MODEL_STEPS:-50} \
 	$(BIN)/python -m pytest tests/reliability/test_fuzz.py tests/reliability/test_isolation_model.py --timeout=0
 
+## ruff (lint and format) on every package, mypy --strict on $(LINT_TYPED)
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check backend harness tests features load
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/mypy $(LINT_TYPED)
+
+## mypy alone (the pre-commit hook)
+.PHONY: lint-types
+lint-types: $(VENV)/.dev-installed
+	$(BIN)/mypy $(LINT_TYPED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis reports

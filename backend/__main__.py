@@ -49,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Database {where}: migrations applied.", file=sys.stderr)
     if args.command == "serve":
         try:
-            _serve(settings, args)
+            _serve(settings, args, database_url)
         except Stopped:
             pass  # the server has shut down on it, as on Ctrl-C
     return 0
@@ -67,7 +67,6 @@ def _database(settings: Settings) -> tuple[str, str]:
 
     server_url = embedded.start_server(settings.embedded_db_dir)
     url = embedded.create_database(server_url, EMBEDDED_DATABASE)
-    os.environ["DATABASE_URL"] = url  # the server's workers read their settings anew
     data = f"{settings.embedded_db_dir}/"
     return (
         url,
@@ -75,7 +74,8 @@ def _database(settings: Settings) -> tuple[str, str]:
     )
 
 
-def _serve(settings: Settings, args: argparse.Namespace) -> None:
+def _serve(settings: Settings, args: argparse.Namespace, database_url: str) -> None:
+    """Serve until a signal; workers without a configured database get the embedded one's URL."""
     from backend.logs import configure_logging
     from backend.server import serve
 
@@ -86,6 +86,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         log_level=settings.log_level,
         log_format=settings.log_format,
+        environment={} if settings.database_url else {"DATABASE_URL": database_url},
     )
 
 

@@ -2,25 +2,33 @@
 
 Statements are written with SQLAlchemy Core and compiled to SQL once, at import; requests run
 that SQL with bound parameters on the pooled psycopg connection, which prepares it on the
-server after a few uses. Rows come back as plain tuples in `TASK_FIELDS` order.
+server after a few uses. Rows come back as dicts keyed by column name (`backend/rows.py`).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+from psycopg import AsyncCursor
+from psycopg.rows import AsyncRowFactory
 from sqlalchemy import bindparam, delete, func, insert, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.elements import BindParameter
 
 from backend.db import Database
 from backend.models import Task, TaskCreate, TaskSort, TaskStatus
+from backend.rows import ListedRow, TaskRow, utc_dicts
 
-tasks = Task.__table__
+tasks = Task.metadata.tables["tasks"]
 COLUMNS = tuple(tasks.c)
-TASK_FIELDS = tuple(column.name for column in COLUMNS)
-TaskRow = tuple[Any, ...]
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+
+# Every task statement selects COLUMNS; the list query adds its count. Typed once, here.
+TASK_ROWS = cast("AsyncRowFactory[TaskRow]", utc_dicts(COLUMN_NAMES))
+LISTED_ROWS = cast("AsyncRowFactory[ListedRow]", utc_dicts((*COLUMN_NAMES, "total")))
+
 
 _DIALECT = PGDialect_psycopg()
 
@@ -61,14 +69,14 @@ TOGGLE = compiled(
     .values(completed=~tasks.c.completed, updated_at=NEXT_UPDATED_AT)
     .returning(*COLUMNS)
 )
-DELETE = compiled(delete(tasks).where(OWNED_TASK).returning(tasks.c.id))
+DELETE = compiled(delete(tasks).where(OWNED_TASK))
 PING = compiled(select(literal_column("1")))
 
 
 @cache
 def _update_statement(fields: tuple[str, ...]) -> str:
     """UPDATE of exactly `fields` (one statement per combination of title/description/completed)."""
-    values = {field: bindparam(f"new_{field}") for field in fields}
+    values: dict[str, BindParameter[Any]] = {field: bindparam(f"new_{field}") for field in fields}
     return compiled(
         update(tasks)
         .where(OWNED_TASK)
@@ -98,14 +106,18 @@ async def list_tasks(
     sort: TaskSort,
     limit: int | None,
     offset: int,
-) -> tuple[list[TaskRow], int]:
+) -> tuple[list[ListedRow], int]:
     """One page of the user's tasks in the asked order, and how many match in all."""
     page, count = _list_statement(status, sort, limit is not None)
     params = {"owner": user_id, "skip": offset, "take": limit}
     async with db.connect() as conn:
-        rows = await (await conn.execute(page, params)).fetchall()
+        listed = AsyncCursor(conn, row_factory=LISTED_ROWS)
+        rows = await (await listed.execute(page, params)).fetchall()
         if rows:
-            return rows, rows[0][-1]
+            total = rows[0]["total"]
+            for row in rows:
+                del row["total"]
+            return rows, total
         if offset == 0:
             return [], 0
         (total,) = await (await conn.execute(count, params)).fetchone() or (0,)
@@ -113,7 +125,10 @@ async def list_tasks(
 
 
 async def create_task(db: Database, user_id: str, data: TaskCreate) -> TaskRow:
-    return await _one(db, CREATE, {"user_id": user_id, **data.model_dump()})
+    row = await _one(db, CREATE, {"user_id": user_id, **data.model_dump()})
+    if row is None:
+        raise RuntimeError("INSERT … RETURNING gave no row")
+    return row
 
 
 async def get_task(db: Database, user_id: str, task_id: int) -> TaskRow | None:
@@ -134,14 +149,18 @@ async def toggle_task(db: Database, user_id: str, task_id: int) -> TaskRow | Non
 
 
 async def delete_task(db: Database, user_id: str, task_id: int) -> bool:
-    return await _one(db, DELETE, {"owner": user_id, "task_key": task_id}) is not None
+    async with db.connect() as conn:
+        deleted = await conn.execute(DELETE, {"owner": user_id, "task_key": task_id})
+        return deleted.rowcount == 1
 
 
 async def ping(db: Database) -> None:
-    await _one(db, PING, {})
-
-
-async def _one(db: Database, statement: str, params: dict[str, Any]) -> Any:
-    """The first row the statement returns, or None."""
     async with db.connect() as conn:
-        return await (await conn.execute(statement, params)).fetchone()
+        await conn.execute(PING)
+
+
+async def _one(db: Database, statement: str, params: dict[str, Any]) -> TaskRow | None:
+    """The task row the statement returns, or None."""
+    async with db.connect() as conn:
+        cursor = AsyncCursor(conn, row_factory=TASK_ROWS)
+        return await (await cursor.execute(statement, params)).fetchone()

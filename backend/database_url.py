@@ -22,6 +22,11 @@ def normalise_database_url(url: str) -> str:
     return urlunsplit((DRIVER_SCHEME, parts.netloc, parts.path, query, parts.fragment))
 
 
+def libpq_url(url: str) -> str:
+    """The URL as libpq spells it (psycopg.connect, psql, pgbench): no `+driver`, password kept."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def describe_target(url: str) -> str:
     """Where `url` points, without its password: `"neondb" on ep-….neon.tech:5432`."""
     parts = make_url(url)

@@ -1,9 +1,9 @@
 """The connection pool, built from settings and hardened for Neon (idle cuts, restarts).
 
 SQLAlchemy keeps the pool (connections opened on demand, replaced after idle cuts, recycled);
-requests run their prebuilt SQL on the pooled psycopg connection itself. Going through
-SQLAlchemy's `Connection` and its reset-on-return cost about 0.2 ms of CPU per request, a
-fifth of the whole (`docs/performance.md`).
+requests run their prebuilt SQL on the pooled psycopg connection itself, since SQLAlchemy's
+`Connection` and its reset-on-return cost a large share of a request's CPU
+(`docs/performance.md`).
 """
 
 from __future__ import annotations
@@ -96,15 +96,24 @@ def connect_args(settings: Settings) -> dict[str, Any]:
 
 
 class Database:
-    """The engine, a fair queue in front of its pool, and the deadline every unit of work meets."""
+    """The engine, a fair queue in front of its pool, and the deadline every unit of work meets.
 
-    def __init__(self, engine: AsyncEngine, timeout: float, *, slots: int, wait: float) -> None:
+    - `connections`: how many units of work run at once (the pool's size plus its overflow);
+    - `queue_seconds`: how long a request may wait for its turn (`DB_POOL_TIMEOUT_SECONDS`);
+    - `work_seconds`: how long a unit of work may take once its turn came, the checkout and
+      every statement included (`DB_STATEMENT_TIMEOUT_SECONDS`).
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, *, connections: int, queue_seconds: float, work_seconds: float
+    ) -> None:
         self.engine = engine
-        self.timeout = timeout
-        self.wait = wait
+        self.queue_seconds = queue_seconds
+        self.work_seconds = work_seconds
         # First come, first served: the pool's own waiters can be overtaken by newcomers, which
-        # under 200 concurrent clients left a few waiting past `wait` (503) while others flowed.
-        self._turns = asyncio.Semaphore(slots)
+        # under 200 concurrent clients left a few waiting past their time (503) while others
+        # flowed (docs/performance.md).
+        self._turns = asyncio.Semaphore(connections)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -115,15 +124,15 @@ class Database:
         psycopg cancels the running statement on the server when the deadline passes.
         """
         try:
-            async with asyncio.timeout(self.wait):
+            async with asyncio.timeout(self.queue_seconds):
                 await self._turns.acquire()
         except TimeoutError:
             raise DatabaseUnavailable("all connections busy") from None
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(self.work_seconds):
                 pooled = await self.engine.raw_connection()
                 try:
-                    yield pooled.driver_connection
+                    yield _driver_connection(pooled)
                 finally:
                     await greenlet_spawn(_give_back, pooled)
         except UNAVAILABLE_ERRORS as error:
@@ -135,10 +144,22 @@ class Database:
         await self.engine.dispose()
 
 
+def _driver_connection(pooled: PoolProxiedConnection) -> psycopg.AsyncConnection[Any]:
+    """The psycopg connection under the pool's wrapper (gone once the wrapper is invalidated)."""
+    connection = pooled.driver_connection
+    if not isinstance(connection, psycopg.AsyncConnection):
+        raise DatabaseUnavailable("connection invalidated")
+    return connection
+
+
 def _give_back(pooled: PoolProxiedConnection) -> None:
     """Return a healthy, idle connection to the pool; close any other (broken, mid-query)."""
     connection = pooled.driver_connection
-    if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
+    if (
+        not isinstance(connection, psycopg.AsyncConnection)
+        or connection.closed
+        or connection.info.transaction_status != pq.TransactionStatus.IDLE
+    ):
         pooled.invalidate()
     else:
         pooled.close()

@@ -1,7 +1,7 @@
 """The dependencies routes declare, once each, as `Annotated` aliases.
 
-All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that cost
-more than the work itself (about 15% of the CPU per request: `docs/performance.md`).
+All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that costs
+more than the work itself (`docs/performance.md`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPBearer
 
-from backend.auth.authenticator import Authenticator
 from backend.auth.jwt import MISSING_MESSAGE, AuthError
 from backend.db import Database
-from backend.errors import ForbiddenError, UnsupportedMediaError
+from backend.errors import ForbiddenError, NotJsonContentError
+from backend.state import app_state
 
 # Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
 bearer_scheme = HTTPBearer(
@@ -27,7 +27,7 @@ AUTHORIZED_USER = "todo.authorized_user"
 
 
 async def get_database(request: Request) -> Database:
-    return request.app.state.database
+    return app_state(request).database
 
 
 async def token_user(request: Request) -> str:
@@ -37,8 +37,7 @@ async def token_user(request: Request) -> str:
     a session token cannot be looked up.
     """
     token = bearer_token(request.headers.get("authorization"))
-    authenticator: Authenticator = request.app.state.auth
-    return await authenticator.user_of(token)
+    return await app_state(request).authenticator.user_of(token)
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -75,10 +74,10 @@ async def authorize(request: Request, user_id: str | None = None) -> str:
 
 
 async def require_json(request: Request) -> None:
-    """Bodies must be JSON: anything else is a malformed request (400)."""
+    """Bodies must be JSON: anything else is a malformed request (400, FR-015)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
-        raise UnsupportedMediaError
+        raise NotJsonContentError
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]

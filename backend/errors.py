@@ -25,8 +25,8 @@ class ForbiddenError(Exception):
     """The token's user is not the user the path names (403, EC-7)."""
 
 
-class UnsupportedMediaError(Exception):
-    """A request body that is not JSON (400)."""
+class NotJsonContentError(Exception):
+    """A body whose `Content-Type` is not JSON: a malformed request (400, FR-015), not 415."""
 
 
 class MalformedJsonError(HTTPException):
@@ -41,7 +41,7 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register every handler."""
     app.add_exception_handler(AuthError, _auth_failed)
     app.add_exception_handler(ForbiddenError, _forbidden)
-    app.add_exception_handler(UnsupportedMediaError, _not_json)
+    app.add_exception_handler(NotJsonContentError, _not_json)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
     app.add_exception_handler(SessionLookupUnavailable, _database_unavailable)

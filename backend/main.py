@@ -1,4 +1,4 @@
-"""The application factory. `uvicorn --factory backend.main:create_app` serves it."""
+"""The application factory; `python -m backend serve` serves it (`backend/server.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from backend.logs import configure_logging
 from backend.middleware import GuardMiddleware, RequestContextMiddleware, RequestLineMiddleware
 from backend.routes import health, tasks
 from backend.settings import Settings, SettingsError, load_settings
+from backend.state import AppState, attach_state
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,17 +28,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     database = Database(
         create_engine(settings, settings.database_url.get_secret_value()),
-        timeout=settings.db_statement_timeout_seconds,
-        slots=settings.db_pool_size + settings.db_max_overflow,
-        wait=settings.db_pool_timeout_seconds,
+        connections=settings.db_pool_size + settings.db_max_overflow,
+        queue_seconds=settings.db_pool_timeout_seconds,
+        work_seconds=settings.db_statement_timeout_seconds,
     )
     authenticator = build_authenticator(settings, database)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # What exists by now (modules, the app, its routes) lives as long as the process:
-        # frozen, full GC passes stop re-scanning it; p99 at 50 connections halved
-        # (docs/performance.md).
+        # frozen, full GC passes stop re-scanning it (the p99 it saves: docs/performance.md).
         gc.freeze()
         yield
         await authenticator.aclose()
@@ -50,8 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         redirect_slashes=False,  # RequestLineMiddleware serves a trailing slash instead
     )
-    app.state.database = database
-    app.state.auth = authenticator
+    attach_state(app, AppState(database, authenticator))
     app.include_router(tasks.router)
     app.include_router(health.router)
     install_error_handlers(app)

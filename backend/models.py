@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Strict, StringConstraints, model_validator
+from pydantic import AfterValidator, Strict, StringConstraints, model_validator
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -119,7 +119,7 @@ class Task(SQLModel, table=True):
 class TaskCreate(SQLModel):
     """POST body. Read-only fields the frontend echoes back (`id`, `user_id`, …) are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = {"extra": "ignore"}  # a literal mypy checks against SQLModel's config type
 
     title: Title
     description: Description = None
@@ -129,7 +129,7 @@ class TaskCreate(SQLModel):
 class TaskUpdate(SQLModel):
     """PUT body: any non-empty subset of title, description and completed."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = {"extra": "ignore"}
 
     title: Title | None = None
     description: Description = None

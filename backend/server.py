@@ -5,7 +5,9 @@ Why granian, and the measurements behind the limits: `docs/performance.md`.
 
 from __future__ import annotations
 
+import os
 import signal
+from collections.abc import Mapping
 
 HEADER_BUFFER_BYTES = 32 * 1024
 """The most a connection buffers of a request line and headers; beyond it the answer is 431."""
@@ -24,9 +26,16 @@ def serve(
     target: str = APP_FACTORY,
     log_level: str = "INFO",
     log_format: str = "json",
+    environment: Mapping[str, str] | None = None,
 ) -> None:
     """Serve the ASGI app that the factory `target` ("module:function") builds, until a signal;
     the server's own log lines in the app's format (`LOG_LEVEL`, `LOG_FORMAT`).
+
+    Each worker is a process of its own that imports `target` and calls it without arguments,
+    so the app reads its settings there, from the environment and `.env`: granian has no way
+    to hand a worker anything else. `environment` (variables the caller worked out, such as the
+    embedded database's URL) is therefore added to this process's environment, which the
+    workers inherit, just before they start.
 
     HTTP/1.1 only: granian's HTTP/2 would accept header blocks of up to 16 MiB.
     """
@@ -54,6 +63,7 @@ def serve(
         log_dictconfig=server_log_config(log_format),
     )
     hangup_ignored = signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    os.environ.update(environment or {})
 
     @server.on_startup
     def _hangup_stops() -> None:

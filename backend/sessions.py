@@ -53,8 +53,8 @@ class DatabaseSessions:
             cursor = await conn.execute(
                 "SELECT to_regclass(%(table)s) IS NOT NULL", {"table": self.names.quoted_table}
             )
-            row = await cursor.fetchone()
-        return bool(row and row[0])
+            (present,) = await cursor.fetchone() or (False,)
+        return bool(present)
 
     async def find(self, session: SessionToken) -> SessionRecord | None:
         try:

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     session_expires_at_column: str = "expiresAt"
 
     # Overflow connections are closed when returned, so steady load reopens one per request
-    # (3-4x the database CPU in `make bench`): keep every connection in the pool instead.
+    # (the database CPU it costs: docs/performance.md): keep every connection in the pool.
     db_pool_size: int = Field(default=20, ge=1, le=200)
     db_max_overflow: int = Field(default=0, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(default=2, gt=0, le=60)
@@ -204,6 +204,18 @@ def known_variables() -> list[str]:
         for field, info in Settings.model_fields.items()
         for name in variable_names(field, info)
     ]
+
+
+def configured(*names: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """A variable as the settings read it (the first of `names` that is set, as for
+    `NEON_DATABASE_URL` or `DATABASE_URL`): the environment first, then the `.env` files, the
+    later one winning (`ENV_FILES`, as pydantic-settings reads them); None when unset or empty."""
+    files = [dotenv_values(path) for path in reversed(ENV_FILES) if Path(path).is_file()]
+    for values in (environ, *files):
+        for name in names:
+            if value := values.get(name):
+                return value
+    return None
 
 
 def unknown_variable_warnings(environ: Mapping[str, str] = os.environ) -> list[str]:

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import psycopg
-from sqlalchemy.engine import make_url
+
+from backend.database_url import libpq_url
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
 DEFAULT_SESSION_SECONDS = 7 * 24 * 3600  # Better Auth's default `session.expiresIn`
@@ -44,10 +45,6 @@ CREATE TABLE IF NOT EXISTS "session" (
 );
 CREATE INDEX IF NOT EXISTS "session_userId_idx" ON "session" ("userId");
 """
-
-
-def libpq_url(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_tables(database_url: str) -> None:
@@ -93,7 +90,12 @@ def insert_sessions(
     started = datetime.fromtimestamp(now if now is not None else time.time(), UTC)
     ends = session_end(ttl, now)
     tokens = [new_token() for _ in user_ids]
-    with psycopg.connect(libpq_url(database_url)) as conn, conn.cursor() as cursor:
+    # executemany prepares its statement: not through a pooler that cannot keep it (PgBouncer
+    # before 1.21 in transaction mode, where .ci/run also runs this).
+    with (
+        psycopg.connect(libpq_url(database_url), prepare_threshold=None) as conn,
+        conn.cursor() as cursor,
+    ):
         cursor.executemany(
             'INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")'
             ' VALUES (%s, %s, %s, false, %s, %s) ON CONFLICT ("id") DO NOTHING',

@@ -19,7 +19,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import sys
 import time
 import uuid
@@ -301,18 +300,10 @@ class BadTokens:
 
 
 def _from_environment(*names: str) -> str | None:
-    """The first of `names` set in the environment, else in `.env` or `backend/.env`."""
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    from dotenv import dotenv_values
+    """The first of `names` the backend's settings would read (environment, then `.env` files)."""
+    from backend.settings import configured
 
-    for path in (".env", "backend/.env"):
-        values = dotenv_values(path) if os.path.exists(path) else {}
-        for name in names:
-            if values.get(name):
-                return values[name]
-    return None
+    return configured(*names)
 
 
 def _session_token(user: str, secret: str, database_url: str, ttl: int, unsigned: bool) -> str:

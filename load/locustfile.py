@@ -93,11 +93,9 @@ def token_source(options: Any) -> TokenSource:
         return TokenSource.from_key_file(options.signing_key)
     if options.auth == "session":
         return TokenSource(secret=options.secret, session_database_url=options.session_database)
-    if options.secret:
-        return TokenSource(secret=options.secret)
-    from backend.settings import load_settings  # the backend's own reading of env and .env
+    from backend.settings import configured  # the backend's own reading of env and .env
 
-    return TokenSource(secret=load_settings().better_auth_secret.get_secret_value())
+    return TokenSource(secret=options.secret or configured("BETTER_AUTH_SECRET"))
 
 
 class Breach(Exception):

@@ -75,7 +75,7 @@ def run_locust(args: argparse.Namespace, host: str, env: dict[str, str]) -> int:
 def _progress_seconds(args: argparse.Namespace) -> float:
     """As asked; else every second on a terminal (the line is rewritten), every 10 s in a log."""
     if args.progress is not None:
-        return args.progress
+        return float(args.progress)
     return 1 if sys.stderr.isatty() else 10
 
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: one throwaway PostgreSQL and one live backend per test session."""
+"""Shared fixtures: one throwaway PostgreSQL and one live backend per test session.
+
+Layout: `backend/` (mirroring the package: a module's own tests), `api/` (the HTTP API on a live
+server), `load/`, `harness/`, `reliability/` (slow, faults), `interop/` (the real Better Auth).
+The folders have no `__init__.py`: with one, `tests/backend` would be imported as `backend`.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,15 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
+from psycopg.rows import TupleRow
 
+from backend.database_url import libpq_url
 from backend.signals import STOP_SIGNALS
 from harness.browser import chromium_path, headless_chromium
 from harness.client import TodoClient
 from harness.database import throwaway_server
 from harness.stack import Stack, local_stack, migrated_database
+from tests.support import Connect, RecordedEvents
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -104,28 +111,13 @@ def other_client(stack: Stack, other_user_id: str) -> Iterator[TodoClient]:
 
 
 @pytest.fixture
-def sql() -> Callable[[str], psycopg.Connection]:
+def sql() -> Connect:
     """`sql(database_url)`: a direct autocommit psycopg connection, to set up or break things."""
 
-    def connect(database_url: str) -> psycopg.Connection:
-        url = make_url(database_url).set(drivername="postgresql")
-        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+    def connect(database_url: str) -> psycopg.Connection[TupleRow]:
+        return psycopg.connect(libpq_url(database_url), autocommit=True)
 
     return connect
-
-
-class RecordedEvents(logging.Handler):
-    """Collects the records of one logger while a test runs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def fields(self) -> list[dict[str, object]]:
-        return [dict(vars(record), message=record.getMessage()) for record in self.records]
 
 
 @pytest.fixture

@@ -23,7 +23,12 @@ class Remembered(NamedTuple):
 
 
 class VerifiedTokens:
-    """A bounded LRU of credential → (user id, good until, key id)."""
+    """A bounded LRU of credential → (user id, good until, key id).
+
+    Hand-written rather than cachetools' `TLRUCache` (or its `LRUCache` plus this expiry check):
+    a hit, which every request with a known token makes, costs a fraction of theirs
+    (`docs/performance.md`, "Issue 13").
+    """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._max_entries = max_entries

@@ -14,9 +14,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
+
+if TYPE_CHECKING:  # annotations only: older PyJWT releases have no `jwt.types`
+    from jwt.types import Options
 
 SHARED_SECRET_ALGORITHM = "HS256"
 ASYMMETRIC_ALGORITHMS = frozenset(
@@ -160,7 +163,7 @@ def _key_fits(key: jwt.PyJWK, alg: str) -> bool:
 def _decode(
     token: str, key: Any, algorithms: list[str], config: VerifierConfig, *, check_issuer: bool
 ) -> dict[str, Any]:
-    options: dict[str, Any] = {"require": ["exp"], "verify_aud": check_issuer}
+    options: Options = {"require": ["exp"], "verify_aud": check_issuer}
     try:
         return jwt.decode(
             token,

@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pydantic import BeforeValidator
 
 from backend import crud
-from backend.crud import TaskRow
 from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
 from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
 from backend.responses import task_response, tasks_response
 from backend.routes.authorized import AuthorizedRoute
+from backend.rows import TaskRow
 
 NOT_FOUND = "Task not found"
 
-_errors = {
+Responses = dict[int | str, dict[str, Any]]  # what FastAPI's `responses=` takes
+
+_errors: Responses = {
     401: {"model": ErrorResponse, "description": "Missing, invalid or expired token"},
     403: {"model": ErrorResponse, "description": "The path names another user"},
     500: {"model": ErrorResponse, "description": "Unexpected error (generic message)"},
     503: {"model": ErrorResponse, "description": "Database unavailable; retry after `Retry-After`"},
 }
-_bad_body = {
+_bad_body: Responses = {
     400: {"model": ErrorResponse, "description": "Malformed JSON or not JSON"},
     413: {"model": ErrorResponse, "description": "Body over 64 KiB"},
 }
-_not_found = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
+_not_found: Responses = {404: {"model": ErrorResponse, "description": "No such task for this user"}}
 
 router = APIRouter(
     prefix="/api/{user_id}/tasks", tags=["tasks"], responses=_errors, route_class=AuthorizedRoute
@@ -73,7 +75,7 @@ async def create_task(
 ) -> Response:
     """Create a task owned by the token's user; `Location` names it."""
     row = await crud.create_task(db, user_id, data)
-    location = f"/api/{quote(user_id, safe='')}/tasks/{row[0]}"  # id: the first column
+    location = f"/api/{quote(user_id, safe='')}/tasks/{row['id']}"
     return task_response(row, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 

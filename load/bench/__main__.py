@@ -36,7 +36,7 @@ from load.bench import processes, report, seed
 from load.bench.ceiling import BARE_APP, CEILING_APP
 from load.bench.layers import DEFAULT_LAYER, LAYERS
 from load.bench.processes import CpuMeter, PeakMemory
-from load.bench.tools import Result, ensure_wrk, run_pgbench, run_wrk
+from load.bench.tools import Result, ToolMissing, run_pgbench, run_wrk, wrk_path
 from load.server import RunningServer, running_server
 
 WARM_UP_SECONDS = 3
@@ -51,7 +51,11 @@ LIST_SAMPLES = 30
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    ensure_wrk()
+    try:
+        wrk_path()
+    except ToolMissing as missing:
+        print(missing, file=sys.stderr)
+        return 1
     about = report.machine()
     results: list[Result] = []
     baseline = args.connections[0]
@@ -67,13 +71,18 @@ def main(argv: list[str] | None = None) -> int:
             "PATH": "/usr/bin:/bin",
         }
 
-        postgres = processes.postgres_root(make_url(database_url).query.get("host", ""))
+        socket_dir = make_url(database_url).query.get("host")  # the embedded server's folder
+        postgres = processes.postgres_root(socket_dir) if isinstance(socket_dir, str) else None
 
         def wrk(name: str, server: RunningServer, mode: str, connections: int) -> None:
-            options = {"mode": mode, "connections": connections, "env": env}
-            run_wrk("warm-up", server.url, seconds=WARM_UP_SECONDS, **options)
+            def measure(label: str, seconds: float) -> Result:
+                return run_wrk(
+                    label, server.url, mode=mode, connections=connections, seconds=seconds, env=env
+                )
+
+            measure("warm-up", WARM_UP_SECONDS)
             with CpuMeter(server.process.pid, postgres) as cpu:
-                result = run_wrk(name, server.url, seconds=args.seconds, **options)
+                result = measure(name, args.seconds)
             results.append(cpu.per_request(result))
             print(_line(results[-1]), file=sys.stderr)
 

@@ -106,4 +106,8 @@ class CpuMeter:
     def per_request(self, result: Result) -> Result:
         requests = max(result.requests, 1)
         spent = {name: round(used * 1000 / requests, 3) for name, used in self._used.items()}
-        return dataclasses.replace(result, **spent)
+        return dataclasses.replace(
+            result,
+            server_cpu_ms=spent.get("server_cpu_ms"),
+            database_cpu_ms=spent.get("database_cpu_ms"),
+        )

@@ -5,18 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from sqlalchemy.engine import make_url
 
+from backend.database_url import libpq_url
 from harness import better_auth
 from harness.tokens import hs256_token
 
 FIRST_USER = 100_001  # user ids are numbers written as text, so pgbench can compute them
 BIG_USER = "bench-big"
-
-
-def libpq_url(database_url: str) -> str:
-    """The SQLAlchemy URL as libpq (psycopg, pgbench) spells it."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def reset(database_url: str, users: int, tasks: int) -> None:

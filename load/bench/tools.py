@@ -6,7 +6,6 @@ import json
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,16 +37,19 @@ class Result:
         return asdict(self)
 
 
-def ensure_wrk() -> str:
-    """wrk's path; installs the Debian package when it is missing (CI machines are fresh)."""
+WRK_MISSING = "wrk is not installed: `make bench` installs it (Debian), or apt-get install wrk"
+
+
+class ToolMissing(Exception):
+    """A load generator the benchmark drives is not on this machine."""
+
+
+def wrk_path() -> str:
+    """wrk's path, or `ToolMissing` saying how to get it."""
     found = shutil.which("wrk")
-    if found:
-        return found
-    print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
-    if subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"]).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
+    if found is None:
+        raise ToolMissing(WRK_MISSING)
+    return found
 
 
 def _pinned(command: list[str]) -> list[str]:
@@ -60,7 +62,7 @@ def run_wrk(
     """wrk with one thread and `connections` keep-alive connections, driven by `wrk.lua`."""
     command = _pinned(
         [
-            *(ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s"),
+            *(wrk_path(), "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "5s"),
             *("-s", str(WRK_SCRIPT), url),
         ]
     )

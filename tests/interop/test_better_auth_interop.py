@@ -32,6 +32,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from backend.database_url import libpq_url
 from harness.client import ENDPOINTS, TodoClient
 from harness.live import free_port
 from harness.stack import Stack, local_stack, migrated_database
@@ -196,7 +197,8 @@ class BetterAuthSession:
             "/api/auth/sign-up/email",
             {"email": self.email, "password": "correct-horse-battery", "name": "Interop User"},
         )
-        return answer["user"]["id"]
+        user_id: str = answer["user"]["id"]
+        return user_id
 
     def sign_in(self) -> str:
         """Sign in again: returns the bearer plugin's `set-auth-token` value."""
@@ -208,7 +210,8 @@ class BetterAuthSession:
         return token
 
     def jwt(self) -> str:
-        return self.call("/api/auth/token")[0]["token"]
+        token: str = self.call("/api/auth/token")[0]["token"]
+        return token
 
 
 def backend_for(better_auth: BetterAuthServer, database_url: str, **settings: Any) -> Any:
@@ -327,9 +330,7 @@ def test_expired_credentials_get_the_expired_message(
         bearer = session.sign_in()
         with backend_for(better_auth, shared_database, jwt_leeway_seconds=0) as backend:
             assert list_status(backend, user_id, bearer)[0] == 200
-            with psycopg.connect(
-                make_url(shared_database).set(drivername="postgresql").render_as_string(False)
-            ) as conn:
+            with psycopg.connect(libpq_url(shared_database)) as conn:
                 conn.execute(
                     'UPDATE "session" SET "expiresAt" = now() - interval \'1 minute\''
                     ' WHERE "token" = %s',

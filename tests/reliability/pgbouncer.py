@@ -37,7 +37,7 @@ ENVIRONMENT_ONLY_SCENARIO = (
 # Tests that need a direct connection, not a pooled one: this one kills the server session that
 # served a query by its pid, and through the pooler its own admin query may get that session.
 DIRECT_CONNECTION_ONLY = [
-    "tests/test_pool_ping.py::test_a_connection_killed_while_idle_is_replaced_transparently",
+    "tests/backend/test_db.py::test_a_connection_killed_while_idle_is_replaced_transparently",
 ]
 RUN_AS = "postgres"  # pgbouncer refuses to run as root: who it runs as, for a TCP upstream
 

@@ -57,7 +57,7 @@ class FrontendServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:  # http.server's name for it
                 if self.path == "/api/auth/jwks":
                     body, kind = json.dumps(owner.jwks).encode(), "application/json"
                 else:
@@ -106,14 +106,17 @@ def browser_stack(database_url: str, frontend: FrontendServer) -> Iterator[Stack
         yield running
 
 
-def _create_and_list(browser: Any, origin: str, stack: Stack, user: str, alg: str) -> dict:
+def _create_and_list(
+    browser: Any, origin: str, stack: Stack, user: str, alg: str
+) -> dict[str, Any]:
     page = browser.new_page()
     try:
         page.goto(origin + "/")
-        return page.evaluate(
+        listed: dict[str, Any] = page.evaluate(
             "([api, user, token]) => window.createAndList(api, user, token, 'From the browser')",
             [stack.url, user, stack.token(user, alg)],
-        ) | {"shown": page.locator("#tasks li").all_inner_texts()}
+        )
+        return listed | {"shown": page.locator("#tasks li").all_inner_texts()}
     finally:
         page.close()
 

@@ -25,7 +25,9 @@ def clients(stack: Stack, user_id: str) -> Iterator[list[TodoClient]]:
         client.close()
 
 
-def run_all(calls: list[Callable[[TodoClient], httpx.Response]], clients: list[TodoClient]):
+def run_all(
+    calls: list[Callable[[TodoClient], httpx.Response]], clients: list[TodoClient]
+) -> list[httpx.Response]:
     """Run the calls in a shuffled order on all clients at once; return their responses."""
     calls = random.sample(calls, len(calls))
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
@@ -33,14 +35,18 @@ def run_all(calls: list[Callable[[TodoClient], httpx.Response]], clients: list[T
         return [future.result() for future in futures]
 
 
+def toggler(task_id: int) -> Callable[[TodoClient], httpx.Response]:
+    return lambda client: client.toggle(task_id)
+
+
+def retitler(task_id: int, title: str) -> Callable[[TodoClient], httpx.Response]:
+    return lambda client: client.update(task_id, title=title)
+
+
 def test_concurrent_toggles_are_never_lost(clients: list[TodoClient]) -> None:
     ids = [clients[0].create(f"task {n}").json()["id"] for n in range(4)]
     flips = {task_id: 15 + n for n, task_id in enumerate(ids)}  # odd and even counts
-    calls = [
-        (lambda c, task_id=task_id: c.toggle(task_id))
-        for task_id, count in flips.items()
-        for _ in range(count)
-    ]
+    calls = [toggler(task_id) for task_id, count in flips.items() for _ in range(count)]
     responses = run_all(calls, clients)
     assert Counter(r.status_code for r in responses) == {200: len(calls)}
     for task_id, count in flips.items():
@@ -53,7 +59,7 @@ def test_concurrent_toggles_are_never_lost(clients: list[TodoClient]) -> None:
 def test_concurrent_updates_end_with_the_last_write(clients: list[TodoClient]) -> None:
     task_id = clients[0].create("original").json()["id"]
     titles = [f"title {n}" for n in range(48)]
-    calls = [(lambda c, title=title: c.update(task_id, title=title)) for title in titles]
+    calls = [retitler(task_id, title) for title in titles]
     responses = run_all(calls, clients)
     assert Counter(r.status_code for r in responses) == {200: len(titles)}
     stamps = [r.json()["updated_at"] for r in responses]

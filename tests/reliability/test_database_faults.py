@@ -16,21 +16,24 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
 import psycopg
 import pytest
+from psycopg.rows import TupleRow
 from sqlalchemy.engine import make_url
 
 from backend import embedded
+from backend.database_url import libpq_url
 from harness.client import TodoClient
 from harness.fault_proxy import FaultProxy
 from harness.stack import Stack, local_stack, migrated_database
 
 DEADLINE_SECONDS = 1.5
 CLIENT_TIMEOUT = httpx.Timeout(15)  # the bound: a request that takes longer fails the test
-FAULT_SETTINGS = {
+FAULT_SETTINGS: dict[str, Any] = {
     "db_statement_timeout_seconds": DEADLINE_SECONDS,
     "db_connect_timeout_seconds": 2,
     "db_pool_timeout_seconds": 2,
@@ -234,9 +237,8 @@ def _settled(count: Callable[[], int], attempts: int = 50) -> int:
     return value
 
 
-def _admin(database_url: str) -> psycopg.Connection:
-    url = make_url(database_url).set(drivername="postgresql")
-    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+def _admin(database_url: str) -> psycopg.Connection[TupleRow]:
+    return psycopg.connect(libpq_url(database_url), autocommit=True)
 
 
 def _backends(database_url: str, state: str | None = None) -> int:
@@ -251,7 +253,7 @@ def _backends(database_url: str, state: str | None = None) -> int:
     return row[0] if row else 0
 
 
-def test_every_committed_task_survives_a_service_restart(database_url: str, user_id: str):
+def test_every_committed_task_survives_a_service_restart(database_url: str, user_id: str) -> None:
     """SC-004: stop the service, start a new one on the same database."""
     with local_stack(database_url) as first:
         client = first.client(user_id)

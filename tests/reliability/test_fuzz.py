@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from requests.structures import CaseInsensitiveDict
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -54,7 +56,7 @@ def fuzz(stack: Stack, schema: schemathesis.BaseSchema, mode: GenerationMode, us
 
     @FUZZ_SETTINGS
     @given(case=strategy)
-    def run(case: schemathesis.Case) -> None:
+    def run(case: schemathesis.Case[Any]) -> None:
         response = case.call(base_url=stack.url, timeout=30)
         case.validate_response(response, checks=CHECKS)
 
@@ -102,15 +104,20 @@ def test_own_schema_holds_across_linked_calls(stack: Stack, user_id: str) -> Non
             self.user = f"{user_id}-{next(scenarios)}"
             self.token = stack.token(self.user)
 
-        def before_call(self, case: schemathesis.Case) -> None:
+        def before_call(self, case: schemathesis.Case[Any]) -> None:
             case.path_parameters = {**(case.path_parameters or {}), "user_id": self.user}
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {self.token}"}
+            authorized = {**case.headers, "Authorization": f"Bearer {self.token}"}
+            case.headers = CaseInsensitiveDict(authorized)
 
-        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, object]:
             return {"base_url": stack.url, "timeout": 30}
 
         def validate_response(
-            self, response: schemathesis.Response, case: schemathesis.Case, *_: object, **kwargs
+            self,
+            response: schemathesis.Response,
+            case: schemathesis.Case[Any],
+            *_: object,
+            **kwargs: Any,
         ) -> None:
             case.validate_response(
                 response,

@@ -50,10 +50,13 @@ class IsolationModel(RuleBasedStateMachine):
 
     @initialize(target=task_ids, user=st.integers(0, USERS - 1), title=titles)
     def first_task(self, user: int, title: str) -> int:
-        return self.create(user, title)
+        return self._create(user, title)
 
     @rule(target=task_ids, user=st.integers(0, USERS - 1), title=titles)
     def create(self, user: int, title: str) -> int:
+        return self._create(user, title)
+
+    def _create(self, user: int, title: str) -> int:
         response = self.clients[user].create(title)
         assert response.status_code == 201, response.text
         task = response.json()
@@ -65,7 +68,8 @@ class IsolationModel(RuleBasedStateMachine):
         )
         self.ids_ever.add(task["id"])
         self.tasks[task["id"]] = ModelTask(user, title)
-        return task["id"]
+        task_id: int = task["id"]
+        return task_id
 
     def _expect(self, user: int, task_id: int, response_status: int, ok: int = 200) -> bool:
         """Whether `user` may act on `task_id`; the status must say so, 404 otherwise."""
@@ -112,8 +116,8 @@ class IsolationModel(RuleBasedStateMachine):
             return
         client, path = self.clients[user], self.clients[victim].path(task_id)
         for method in ("GET", "PUT", "DELETE"):
-            body = {"json": {"title": "stolen"}} if method == "PUT" else {}
-            response = client.http.request(method, path, headers=client.headers(), **body)
+            body = {"title": "stolen"} if method == "PUT" else None
+            response = client.http.request(method, path, headers=client.headers(), json=body)
             assert response.status_code == 403
         other_list = client.http.get(self.clients[victim].path(), headers=client.headers())
         assert other_list.status_code == 403

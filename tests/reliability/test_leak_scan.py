@@ -58,5 +58,6 @@ def test_the_plugin_sees_this_runs_responses_and_tokens(client: TodoClient) -> N
     seen = scanner.responses
     assert client.list().status_code == 200
     assert scanner.responses == seen + 1
+    assert client.token is not None
     assert client.token.rsplit(".", 1)[1] in scanner.token_parts
     assert scanner.take() == []

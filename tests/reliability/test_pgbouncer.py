@@ -20,7 +20,9 @@ from harness.stack import local_stack, migrated_database
 from tests.reliability.pgbouncer import PgBouncer, pgbouncer_binary
 
 
-def test_empty_prepare_threshold_turns_prepared_statements_off(monkeypatch) -> None:
+def test_empty_prepare_threshold_turns_prepared_statements_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`DB_PREPARE_THRESHOLD=` (empty), as the README tells PgBouncer users to set."""
     monkeypatch.setenv("DB_PREPARE_THRESHOLD", "")
     settings = load_settings(_env_file=None, better_auth_secret="s" * 40)

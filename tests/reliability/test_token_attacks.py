@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import jwt
@@ -22,6 +23,9 @@ GENERIC_MESSAGES = {
 }
 
 Attack = Callable[[Stack, str], str]
+
+
+CRIT_UNKNOWN_EXTENSION: dict[str, Any] = {"crit": ["x-attack"], "x-attack": True}
 
 
 def _claims(stack: Stack, user: str, **extra: object) -> dict[str, object]:
@@ -154,7 +158,7 @@ ATTACKS: dict[str, Attack] = {
     "jwk_header_bad_token": _bad_token("embedded_jwk"),
     "kid_path_bad_token": _bad_token("kid_path"),
     "crit_unknown_extension": lambda stack, user: stack.keys["EdDSA"].sign(
-        _claims(stack, user), crit=["x-attack"], **{"x-attack": True}
+        _claims(stack, user), **CRIT_UNKNOWN_EXTENSION
     ),
     # issuer, audience and lifetime
     "wrong_issuer": _bad_token("wrong_issuer"),
@@ -248,7 +252,8 @@ def test_key_offered_by_the_token_is_ignored(stack: Stack, user_id: str, header:
     attacker = SigningKey.generate("EdDSA", kid=stack.keys["EdDSA"].kid)
     with JwksServer(attacker.jwks()) as attacker_jwks:
         value = attacker.public_jwk() if header == "jwk" else attacker_jwks.url
-        token = attacker.sign(_claims(stack, user_id), **{header: value})
+        offered: dict[str, Any] = {header: value}
+        token = attacker.sign(_claims(stack, user_id), **offered)
         with httpx.Client(base_url=stack.url, timeout=10) as http:
             auth = {"Authorization": f"Bearer {token}"}
             response = http.get(f"/api/{user_id}/tasks", headers=auth)
@@ -260,7 +265,9 @@ def test_key_offered_by_the_token_is_ignored(stack: Stack, user_id: str, header:
     "authorization",
     ["Basic dXNlcjpwYXNz", "Bearer", "Token abc", "Bearer a b", "bearer\tabc"],
 )
-def test_malformed_authorization_header_is_401(stack: Stack, user_id: str, authorization: str):
+def test_malformed_authorization_header_is_401(
+    stack: Stack, user_id: str, authorization: str
+) -> None:
     with httpx.Client(base_url=stack.url, timeout=10) as http:
         response = http.get(f"/api/{user_id}/tasks", headers={"Authorization": authorization})
     assert response.status_code == 401
@@ -296,7 +303,7 @@ def test_oversized_well_formed_token_is_401(stack: Stack, user_id: str) -> None:
     assert response.status_code in (400, 401, 431)
 
 
-def test_token_of_a_key_rotated_out_of_the_jwks_is_401(rotating_stack: Stack, user_id: str):
+def test_token_of_a_key_rotated_out_of_the_jwks_is_401(rotating_stack: Stack, user_id: str) -> None:
     """Better Auth rotates its key; the old key's tokens stop working once the JWKS drops it."""
     old_key = rotating_stack.keys["EdDSA"]
     token = rotating_stack.token(user_id, "EdDSA")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from harness.client import ENDPOINTS, TodoClient
 from harness.stack import Stack
 from harness.tokens import DROP, BadTokens, hs256_token
+from tests.support import RecordedEvents
 
 BODY = {"title": "Sneaky"}
 
@@ -20,8 +22,8 @@ def call(
     """One request with an explicit `Authorization` header (or none)."""
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    body = {"json": BODY} if method in ("POST", "PUT") else {}
-    return httpx.request(method, stack.url + path, headers=headers, timeout=30, **body)
+    body = BODY if method in ("POST", "PUT") else None
+    return httpx.request(method, stack.url + path, headers=headers, timeout=30, json=body)
 
 
 def assert_unauthorized(response: httpx.Response) -> None:
@@ -52,7 +54,9 @@ def test_the_bearer_scheme_is_case_insensitive(stack: Stack, user_id: str, schem
     ],
     ids=["sub", "user_id-only", "id-only", "all-three-agree"],
 )
-def test_the_user_is_sub_else_user_id_else_id(stack: Stack, user_id: str, claims: dict) -> None:
+def test_the_user_is_sub_else_user_id_else_id(
+    stack: Stack, user_id: str, claims: dict[str, Any]
+) -> None:
     extra = {k: v.format(user=user_id) if isinstance(v, str) else v for k, v in claims.items()}
     token = hs256_token(user_id, stack.secret, extra=extra)
     response = call(stack, "POST", f"/api/{user_id}/tasks", token)
@@ -176,7 +180,7 @@ def test_hmac_algorithms_other_than_hs256_are_401(stack: Stack, user_id: str, al
     ],
 )
 def test_tokens_that_do_not_name_one_sane_user_are_401(
-    stack: Stack, user_id: str, claims: dict
+    stack: Stack, user_id: str, claims: dict[str, Any]
 ) -> None:
     extra = {
         k: v.format(user=user_id) if isinstance(v, str) and "{" in v else v
@@ -234,7 +238,7 @@ def test_403_comes_before_body_validation(stack: Stack, user_id: str, other_user
 
 
 def test_authentication_failures_are_logged_without_token_secret_or_claims(
-    stack: Stack, user_id: str, security_events
+    stack: Stack, user_id: str, security_events: RecordedEvents
 ) -> None:
     bad = BadTokens(user_id, stack.secret)
     tampered = bad.tampered()
@@ -259,7 +263,7 @@ def test_authentication_failures_are_logged_without_token_secret_or_claims(
     [("expired", "expired"), ("garbage", "malformed"), ("alg_none", "algorithm_not_allowed")],
 )
 def test_each_failure_is_logged_with_its_reason(
-    stack: Stack, user_id: str, security_events, kind: str, reason: str
+    stack: Stack, user_id: str, security_events: RecordedEvents, kind: str, reason: str
 ) -> None:
     token = BadTokens(user_id, stack.secret).all()[kind]
     call(stack, "GET", f"/api/{user_id}/tasks", token, **{"X-Request-ID": f"why-{kind}"})
@@ -268,7 +272,7 @@ def test_each_failure_is_logged_with_its_reason(
 
 
 def test_a_missing_token_and_a_foreign_path_are_logged_too(
-    stack: Stack, user_id: str, other_user_id: str, security_events
+    stack: Stack, user_id: str, other_user_id: str, security_events: RecordedEvents
 ) -> None:
     call(stack, "GET", f"/api/{user_id}/tasks", **{"X-Request-ID": "no-token"})
     call(
@@ -284,6 +288,8 @@ def test_a_missing_token_and_a_foreign_path_are_logged_too(
     assert by_id["foreign"]["path"] == f"/api/{other_user_id}/tasks"
 
 
-def test_valid_requests_log_no_security_event(client: TodoClient, security_events) -> None:
+def test_valid_requests_log_no_security_event(
+    client: TodoClient, security_events: RecordedEvents
+) -> None:
     assert client.list().status_code == 200
     assert security_events.records == []

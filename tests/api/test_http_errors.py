@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from harness.client import TodoClient
 from harness.stack import Stack
+from tests.support import RecordedEvents
 
 MAX_BODY = 64 * 1024
 JSON = {"Content-Type": "application/json"}
@@ -166,13 +167,16 @@ def test_a_sane_incoming_request_id_is_passed_through(client: TodoClient) -> Non
 
 @pytest.mark.parametrize("request_id", ["has spaces", "x" * 129, "tab\\tinside", "<script>", "é"])
 def test_an_unsafe_incoming_request_id_is_replaced(client: TodoClient, request_id: str) -> None:
-    headers = {**client.headers(), "X-Request-ID": request_id.encode()}
+    sent = {**client.headers(), "X-Request-ID": request_id}
+    headers = {name.encode(): value.encode() for name, value in sent.items()}
     response = client.http.get(client.path(), headers=headers)
     assert response.status_code == 200
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
 
 
-def test_the_access_log_line_carries_the_request_id(client: TodoClient, record_logs) -> None:
+def test_the_access_log_line_carries_the_request_id(
+    client: TodoClient, record_logs: Callable[[str], RecordedEvents]
+) -> None:
     access = record_logs("todo.access")
     response = client.http.get(client.path(), headers={**client.headers(), "X-Request-ID": "log-1"})
     generated = client.create("Logged").headers["x-request-id"]

@@ -8,20 +8,22 @@ shared-database set-up), and the `get-session` endpoint of the harness's Better 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from backend.database_url import libpq_url
 from backend.settings import SettingsError, load_settings
 from harness import better_auth
 from harness.client import ENDPOINTS, TodoClient
 from harness.live import free_port
 from harness.stack import Stack, local_stack, migrated_database
 from harness.tokens import SESSION, BadTokens
+from tests.support import Connect, RecordedEvents
 
 CACHE_SECONDS = 0.5
 EXPIRED = "Token has expired"
@@ -53,7 +55,8 @@ def http_stack(database_url: str) -> Iterator[Stack]:
 
 @pytest.fixture(params=["table", "http"])
 def stack_of(request: pytest.FixtureRequest) -> Stack:
-    return request.getfixturevalue(f"{request.param}_stack")
+    chosen: Stack = request.getfixturevalue(f"{request.param}_stack")
+    return chosen
 
 
 def test_a_session_token_works_on_all_six_endpoints(stack_of: Stack, user_id: str) -> None:
@@ -190,7 +193,7 @@ def test_session_lookup_off_refuses_session_tokens(database_url: str, user_id: s
 
 
 def test_renamed_table_and_columns_are_configurable(
-    database_server: str, user_id: str, sql
+    database_server: str, user_id: str, sql: Connect
 ) -> None:
     with ExitStack() as resources:
         url = migrated_database(resources, database_server)
@@ -205,7 +208,7 @@ def test_renamed_table_and_columns_are_configurable(
             conn.execute(
                 f"INSERT INTO auth.sessions VALUES (%s, %s, {in_an_hour})", [token, user_id]
             )
-        names = {
+        names: dict[str, Any] = {
             "session_lookup": "database",
             "session_table": "auth.sessions",
             "session_token_column": "token",
@@ -258,7 +261,7 @@ def test_the_database_unreachable_is_503(user_id: str) -> None:
 
 
 def test_a_missing_session_table_is_503_and_logged(
-    database_url: str, user_id: str, record_logs
+    database_url: str, user_id: str, record_logs: Callable[[str], RecordedEvents]
 ) -> None:
     logs = record_logs("todo.app")
     with local_stack(database_url, session_lookup="database", session_table="nowhere") as running:
@@ -275,8 +278,7 @@ def test_auto_prefers_the_table_when_the_database_has_it(table_stack: Stack, use
 
 def test_the_session_row_is_what_better_auth_would_write(table_stack: Stack, user_id: str) -> None:
     token = table_stack.token(user_id, SESSION).split(".")[0]
-    libpq = make_url(table_stack.database_url).set(drivername="postgresql")
-    with psycopg.connect(libpq.render_as_string(hide_password=False)) as conn:
+    with psycopg.connect(libpq_url(table_stack.database_url)) as conn:
         row = conn.execute(
             'SELECT s."userId", u."email" FROM "session" s JOIN "user" u ON u.id = s."userId"'
             ' WHERE s."token" = %s',

@@ -1,6 +1,6 @@
 """The HTTP edge on the in-process server: access before the body, non-finite numbers, CORS on
 the middleware's own answers, HEAD, trailing slashes (issue 12). Below HTTP parsing (header
-caps, read timeouts) the real server is tested: `tests/test_server_layer.py`."""
+caps, read timeouts) the real server is tested: `tests/reliability/test_server_layer.py`."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from harness.client import TodoClient
@@ -10,16 +12,17 @@ NOT_FOUND = {"detail": "Task not found"}
 
 
 @pytest.fixture
-def victim_task(client: TodoClient) -> dict:
+def victim_task(client: TodoClient) -> dict[str, Any]:
     """A task of the first user, which the other user goes after."""
     response = client.create("Private", description="Only mine")
     assert response.status_code == 201
-    return response.json()
+    task: dict[str, Any] = response.json()
+    return task
 
 
 @pytest.mark.parametrize("action", ["get", "update", "toggle", "delete"])
 def test_another_users_task_id_is_404_like_a_missing_one(
-    client: TodoClient, other_client: TodoClient, victim_task: dict, action: str
+    client: TodoClient, other_client: TodoClient, victim_task: dict[str, Any], action: str
 ) -> None:
     args = {"update": {"title": "Hijacked", "user_id": other_client.user_id}}.get(action, {})
 
@@ -32,7 +35,7 @@ def test_another_users_task_id_is_404_like_a_missing_one(
 
 
 def test_the_other_users_list_never_shows_the_task(
-    client: TodoClient, other_client: TodoClient, victim_task: dict
+    client: TodoClient, other_client: TodoClient, victim_task: dict[str, Any]
 ) -> None:
     other_client.create("Theirs")
     listed = other_client.list()
@@ -53,11 +56,15 @@ def test_the_other_users_list_never_shows_the_task(
     ],
 )
 def test_the_other_user_on_the_owners_path_is_403_and_nothing_changes(
-    client: TodoClient, other_client: TodoClient, victim_task: dict, method: str, suffix: str
+    client: TodoClient,
+    other_client: TodoClient,
+    victim_task: dict[str, Any],
+    method: str,
+    suffix: str,
 ) -> None:
     path = client.path() + suffix.format(id=victim_task["id"])
-    body = {"json": {"title": "Hijacked"}} if method in ("POST", "PUT") else {}
-    response = other_client.http.request(method, path, headers=other_client.headers(), **body)
+    body = {"title": "Hijacked"} if method in ("POST", "PUT") else None
+    response = other_client.http.request(method, path, headers=other_client.headers(), json=body)
 
     assert response.status_code == 403
     assert client.list().json() == [victim_task]

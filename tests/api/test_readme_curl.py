@@ -4,6 +4,7 @@ come from the POST's answer (issue 11)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from harness.stack import Stack
+from tests.support import PROJECT
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = PROJECT / "README.md"
 README_API = "http://127.0.0.1:8000"
 
 
@@ -37,11 +39,15 @@ def test_the_readme_curl_session_runs_twice_against_a_real_server(
     script = (
         curl_session().replace(README_API, stack.url).replace(".venv/bin/python", sys.executable)
     )
+    # Run in a folder of its own (its `.env`, not the developer's), as if from the checkout's
+    # root, where the README's commands run: `harness` is found there, it is not installed.
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     ids = []
     for _ in range(2):
         done = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", script],
             cwd=tmp_path,
+            env=env,
             capture_output=True,
             text=True,
             timeout=60,

@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 
 from harness.live import free_port
 from harness.process_group import child_group
+from tests.support import PROJECT
 
 SETTING_PREFIXES = ("BETTER_AUTH", "NEON_", "DATABASE_URL", "EMBEDDED_DB_DIR", "DB_", "LOG_")
-PROJECT = Path(__file__).resolve().parent.parent
 READY_SECONDS = 90
 STOP_SECONDS = 30
 
@@ -146,7 +146,7 @@ def test_a_terminated_test_run_stops_the_database_its_fixtures_started(tmp_path:
             text=True,
         ) as run:
             assert run.stdout is not None
-            lines = []
+            lines: list[str] = []
             while not (lines and lines[-1].startswith("SERVER ")):
                 lines.append(run.stdout.readline())
                 assert lines[-1], "".join(lines)

@@ -16,8 +16,8 @@ from harness.live import LiveServer, free_port
 from harness.process_group import child_group
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import DEFAULT_TTL_SECONDS, BadTokens, main
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 BAD_KINDS = list(BadTokens("user123", "s" * 32).all())
 
 
@@ -45,7 +45,11 @@ def test_hs256_token_is_accepted_and_comes_with_a_curl_line(
 
 
 def test_secret_comes_from_the_environment(
-    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+    stack: Stack,
+    user_id: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BETTER_AUTH_SECRET", stack.secret)
@@ -56,7 +60,11 @@ def test_secret_comes_from_the_environment(
 
 
 def test_secret_comes_from_a_dotenv_file(
-    stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+    stack: Stack,
+    user_id: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
@@ -66,7 +74,7 @@ def test_secret_comes_from_a_dotenv_file(
 
 
 def test_without_any_secret_it_says_how_to_get_one(
-    capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
@@ -138,7 +146,11 @@ def test_served_jwks_token_is_accepted_by_a_backend_trusting_that_jwks(
 
 
 def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(
-    fresh_database: str, user_id: str, capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+    fresh_database: str,
+    user_id: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with local_stack(fresh_database) as running:
@@ -162,7 +174,7 @@ def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(
 
 
 def test_a_session_without_a_database_says_what_it_needs(
-    capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ("NEON_DATABASE_URL", "DATABASE_URL"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 import httpx
@@ -13,7 +14,7 @@ CONCURRENT = 50
 
 
 async def send_all(
-    client: TodoClient, requests: list[tuple[str, str, dict | None]]
+    client: TodoClient, requests: Sequence[tuple[str, str, dict[str, str] | None]]
 ) -> list[httpx.Response]:
     """Send every request at once, each on its own connection."""
     limits = httpx.Limits(max_connections=len(requests))

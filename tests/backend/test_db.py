@@ -6,29 +6,31 @@ import asyncio
 
 import psycopg
 
+from backend.database_url import libpq_url
 from backend.db import PING_AFTER_IDLE_SECONDS, Database, create_engine
 from harness.stack import settings_for
 
 
 def _terminate(database_url: str, pid: int) -> bool:
     """Kill one server backend, as Neon's idle cut-off or a database restart would."""
-    url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as admin:
-        return admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as admin:
+        terminated = admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()
+    return bool(terminated and terminated[0])
 
 
 def test_a_connection_killed_while_idle_is_replaced_transparently(database_url: str) -> None:
     settings = settings_for(database_url, db_pool_size=1, db_max_overflow=0)
 
     async def scenario() -> tuple[int, int]:
-        database = Database(create_engine(settings, database_url), timeout=5, slots=5, wait=2)
+        engine = create_engine(settings, database_url)
+        database = Database(engine, connections=5, queue_seconds=2, work_seconds=5)
         try:
             async with database.connect() as conn:
                 first = conn.info.backend_pid
             assert _terminate(database_url, first)
             await asyncio.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
             async with database.connect() as conn:
-                second = (await (await conn.execute("SELECT pg_backend_pid()")).fetchone())[0]
+                second = conn.info.backend_pid
         finally:
             await database.dispose()
         return first, second

@@ -2,40 +2,35 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from backend.envfile import ensure_secret
 from backend.settings import (
     Settings,
     SettingsError,
+    configured,
     known_variables,
     load_settings,
     unknown_variable_warnings,
 )
+from tests.support import PROJECT
 
 SECRET = "s3cret-" + "k" * 40
 NEON = (
     "postgresql://alex:AbC123dEf@ep-cool-darkness-123456.us-east-2.aws.neon.tech/dbname"
     "?sslmode=require&channel_binding=require"
 )
-REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No setting from the caller's environment or `.env`: each test states its own."""
-    names = {name.upper() for name in Settings.model_fields} | {"NEON_DATABASE_URL"}
-    for name in os.environ:
-        if name.upper() in names:
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def database_url_of(settings: Settings) -> str:
+    assert settings.database_url is not None
+    return settings.database_url.get_secret_value()
 
 
 def error_of(monkeypatch: pytest.MonkeyPatch, **variables: str) -> str:
@@ -79,7 +74,7 @@ def test_a_missing_secret_is_one_line_naming_the_variable(monkeypatch: pytest.Mo
     ],
 )
 def test_an_invalid_setting_names_the_variable_and_hides_the_value(
-    monkeypatch: pytest.MonkeyPatch, variables: dict, named: str, hidden: str
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, Any], named: str, hidden: str
 ) -> None:
     variables = {"BETTER_AUTH_SECRET": SECRET} | variables
     message = error_of(monkeypatch, **variables)
@@ -128,7 +123,7 @@ def test_a_neon_url_is_normalised_with_its_tls_parameters_kept(
 ) -> None:
     monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
     monkeypatch.setenv("NEON_DATABASE_URL", pasted)
-    url = make_url(load_settings().database_url.get_secret_value())
+    url = make_url(database_url_of(load_settings()))
 
     assert url.drivername == "postgresql+psycopg"
     assert (url.username, url.password) == ("alex", "AbC123dEf")
@@ -142,9 +137,9 @@ def test_database_url_is_an_alias_and_neon_database_url_wins(
 ) -> None:
     monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@alias.example/db")
-    assert make_url(load_settings().database_url.get_secret_value()).host == "alias.example"
+    assert make_url(database_url_of(load_settings())).host == "alias.example"
     monkeypatch.setenv("NEON_DATABASE_URL", "postgres://u:p@neon.example/db")
-    assert make_url(load_settings().database_url.get_secret_value()).host == "neon.example"
+    assert make_url(database_url_of(load_settings())).host == "neon.example"
 
 
 @pytest.mark.parametrize("value", ["", "   "])
@@ -199,7 +194,7 @@ def test_load_settings_reads_dot_env(clean_environment: Path) -> None:
     settings = load_settings()
     assert settings.better_auth_secret.get_secret_value() == SECRET
     assert settings.better_auth_url == "http://localhost:4000"
-    assert make_url(settings.database_url.get_secret_value()).query["sslmode"] == "require"
+    assert make_url(database_url_of(settings)).query["sslmode"] == "require"
 
 
 def test_backend_dot_env_is_read_too(clean_environment: Path) -> None:
@@ -224,60 +219,36 @@ def test_a_bad_value_in_dot_env_is_reported_without_it(clean_environment: Path) 
     assert "too-short-to-be-safe" not in str(raised.value)
 
 
-# --- ensure_secret: the first `make run` writes .env ------------------------------------------
+# --- configured(): one variable read as the settings read it --------------------------------
 
 
-def test_ensure_secret_writes_dot_env_from_the_example(
-    clean_environment: Path, capsys: pytest.CaptureFixture[str]
+def test_configured_reads_the_environment_before_any_dot_env(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    example = (REPO / ".env.example").read_text()
-    (clean_environment / ".env.example").write_text(example)
-
-    ensure_secret()
-
-    written = (clean_environment / ".env").read_text()
-    secret = load_settings().better_auth_secret.get_secret_value()
-    assert len(secret) >= 32
-    assert f"BETTER_AUTH_SECRET={secret}" in written
-    assert written.replace(f"BETTER_AUTH_SECRET={secret}", "BETTER_AUTH_SECRET=") == example
-    assert stat.S_IMODE((clean_environment / ".env").stat().st_mode) == 0o600
-    said = capsys.readouterr()
-    assert ".env" in said.err
-    assert secret not in said.out + said.err
+    (clean_environment / ".env").write_text("BETTER_AUTH_URL=http://from-dot-env\n")
+    assert configured("BETTER_AUTH_URL") == "http://from-dot-env"
+    monkeypatch.setenv("BETTER_AUTH_URL", "http://from-environment")
+    assert configured("BETTER_AUTH_URL") == "http://from-environment"
 
 
-def test_ensure_secret_makes_a_new_secret_each_time(clean_environment: Path) -> None:
-    ensure_secret()
-    first = load_settings().better_auth_secret.get_secret_value()
-    (clean_environment / ".env").unlink()
-    ensure_secret()
-    assert load_settings().better_auth_secret.get_secret_value() != first
-
-
-def test_ensure_secret_adds_the_secret_to_an_existing_dot_env(clean_environment: Path) -> None:
-    (clean_environment / ".env").write_text("BETTER_AUTH_URL=http://localhost:4000\n")
-    ensure_secret()
-    settings = load_settings()
-    assert settings.better_auth_url == "http://localhost:4000"
-    assert len(settings.better_auth_secret.get_secret_value()) >= 32
-
-
-@pytest.mark.parametrize("where", ["environment", ".env", "backend/.env"])
-def test_ensure_secret_leaves_a_configured_secret_alone(
-    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, where: str
+def test_configured_takes_backend_dot_env_over_dot_env_as_the_settings_do(
+    clean_environment: Path,
 ) -> None:
-    if where == "environment":
-        monkeypatch.setenv("BETTER_AUTH_SECRET", SECRET)
-    else:
-        path = clean_environment / where
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(f"BETTER_AUTH_SECRET={SECRET}\n")
-    before = sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*"))
+    (clean_environment / ".env").write_text(f"BETTER_AUTH_SECRET=a-{SECRET}\n")
+    (clean_environment / "backend").mkdir()
+    (clean_environment / "backend" / ".env").write_text(f"BETTER_AUTH_SECRET=b-{SECRET}\n")
+    assert configured("BETTER_AUTH_SECRET") == f"b-{SECRET}"
+    assert load_settings().better_auth_secret.get_secret_value() == f"b-{SECRET}"
 
-    ensure_secret()
 
-    assert sorted(p.relative_to(clean_environment) for p in clean_environment.rglob("*")) == before
-    assert load_settings().better_auth_secret.get_secret_value() == SECRET
+def test_configured_takes_the_first_name_set_and_skips_empty_values(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (clean_environment / ".env").write_text("NEON_DATABASE_URL=\nDATABASE_URL=postgres://h/d\n")
+    assert configured("NEON_DATABASE_URL", "DATABASE_URL") == "postgres://h/d"
+    monkeypatch.setenv("DATABASE_URL", "postgres://env/d")
+    assert configured("NEON_DATABASE_URL", "DATABASE_URL") == "postgres://env/d"
+    assert configured("JWT_ISSUER") is None
 
 
 # --- plain words, and typos named ---------------------------------------------------------------
@@ -289,7 +260,7 @@ def test_a_short_secret_is_said_in_plain_words_as_the_readme_quotes_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert error_of(monkeypatch, BETTER_AUTH_SECRET="x" * 31) == SHORT_SECRET
-    assert f"`{SHORT_SECRET}`" in (REPO / "README.md").read_text()
+    assert f"`{SHORT_SECRET}`" in (PROJECT / "README.md").read_text()
 
 
 @pytest.mark.parametrize(
@@ -336,7 +307,7 @@ def test_every_setting_and_every_other_prefix_passes_without_a_warning() -> None
 
 def test_dot_env_example_names_only_settings_and_shows_their_defaults() -> None:
     """Every `NAME=value` in `.env.example` is a setting; those shown as defaults are them."""
-    lines = (REPO / ".env.example").read_text().splitlines()
+    lines = (PROJECT / ".env.example").read_text().splitlines()
     assignment = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$")
     defaults_from = next(i for i, line in enumerate(lines) if "with their defaults" in line)
     defaults = Settings(_env_file=None, better_auth_secret=SECRET)
@@ -349,7 +320,7 @@ def test_dot_env_example_names_only_settings_and_shows_their_defaults() -> None:
         assert name in known_variables(), line
         if number > defaults_from:
             field = name.lower()
-            given = Settings(_env_file=None, better_auth_secret=SECRET, **{field: value})
+            given = Settings(_env_file=None, better_auth_secret=SECRET, **{field: value})  # type: ignore[arg-type]
             assert getattr(given, field) == getattr(defaults, field), line
             shown += 1
     assert shown >= 5

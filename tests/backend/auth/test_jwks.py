@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -69,7 +70,7 @@ def test_better_auth_tokens_of_every_key_type_work_on_every_endpoint(
     ids=["issuer", "audience", "both", "empty-issuer", "no-issuer", "no-audience", "aud-list"],
 )
 def test_jwks_tokens_must_carry_the_better_auth_iss_and_aud(
-    stack: Stack, user_id: str, changes: dict
+    stack: Stack, user_id: str, changes: dict[str, Any]
 ) -> None:
     base = stack.auth_base_url
     claims = better_auth_claims(user_id, issuer=base, audience=base, extra=changes)
@@ -177,7 +178,13 @@ def test_a_kid_listed_twice_is_refused_and_the_other_keys_still_work(
 def test_a_jwks_without_usable_keys_is_401(database_url: str, user_id: str) -> None:
     with local_stack(database_url) as running:
         token = running.token(user_id, "EdDSA")
-        for document in ({"keys": []}, {}, {"keys": "nope"}, {"keys": [{"kty": "bogus"}]}):
+        documents: list[dict[str, Any]] = [
+            {"keys": []},
+            {},
+            {"keys": "nope"},
+            {"keys": [{"kty": "bogus"}]},
+        ]
+        for document in documents:
             running.jwks.document = document
             assert get_tasks(running.url, user_id, token).status_code == 401
         assert get_tasks(running.url, user_id, running.token(user_id)).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from alembic import command
@@ -43,7 +44,7 @@ def connected(url: str) -> Iterator[Connection]:
         engine.dispose()
 
 
-def catalog(conn: Connection) -> dict[str, list[tuple]]:
+def catalog(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
     """The schema of `tasks` as PostgreSQL itself describes it."""
     return {
         name: [tuple(row) for row in conn.execute(text(query))] for name, query in CATALOG.items()

@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 import pytest
+from psycopg.rows import TupleRow
 
 from backend import embedded, migrate
 from harness.client import ENDPOINTS
 from harness.live import free_port
 from harness.stack import Stack, local_stack, settings_for
 from harness.tokens import BadTokens
+from tests.support import Connect
 
 GENERIC = "Service temporarily unavailable, please retry"
 INTERNALS = re.compile(
@@ -31,8 +34,8 @@ INTERNALS = re.compile(
 
 def request(stack: Stack, method: str, path: str, token: str | None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = {"json": {"title": "Anything"}} if method in ("POST", "PUT") else {}
-    return httpx.request(method, stack.url + path, headers=headers, timeout=30, **body)
+    body = {"title": "Anything"} if method in ("POST", "PUT") else None
+    return httpx.request(method, stack.url + path, headers=headers, timeout=30, json=body)
 
 
 def assert_unavailable(response: httpx.Response) -> None:
@@ -109,7 +112,7 @@ def test_a_stopped_database_server_gives_503_then_nothing_leaks(user_id: str) ->
 
 
 def test_an_unexpected_database_error_is_a_generic_500(
-    fresh_database: str, user_id: str, sql
+    fresh_database: str, user_id: str, sql: Connect
 ) -> None:
     with local_stack(fresh_database) as running:
         api = running.client(user_id)
@@ -138,7 +141,7 @@ def table_locked(conn: psycopg.Connection) -> Iterator[None]:
 
 
 def test_a_query_past_the_deadline_is_503_and_the_next_one_works(
-    fresh_database: str, user_id: str, sql
+    fresh_database: str, user_id: str, sql: Connect
 ) -> None:
     with local_stack(fresh_database, db_statement_timeout_seconds=1) as running:
         api = running.client(user_id)
@@ -152,8 +155,10 @@ def test_a_query_past_the_deadline_is_503_and_the_next_one_works(
             api.close()
 
 
-def test_a_full_pool_answers_503_instead_of_waiting(fresh_database: str, user_id: str, sql) -> None:
-    pool = {"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.3}
+def test_a_full_pool_answers_503_instead_of_waiting(
+    fresh_database: str, user_id: str, sql: Connect
+) -> None:
+    pool: dict[str, Any] = {"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.3}
     with local_stack(fresh_database, db_statement_timeout_seconds=5, **pool) as running:
         api = running.client(user_id)
         try:
@@ -168,13 +173,13 @@ def test_a_full_pool_answers_503_instead_of_waiting(fresh_database: str, user_id
             api.close()
 
 
-def wait_for_lock_waiter(conn: psycopg.Connection) -> None:
+def wait_for_lock_waiter(conn: psycopg.Connection[TupleRow]) -> None:
     """Return once a backend query waits on a lock (checked up to 200 times, 20 ms apart)."""
     for _ in range(200):
-        waiting = conn.execute(
+        (waiting,) = conn.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE application_name = 'todo-backend' AND wait_event_type = 'Lock'"
-        ).fetchone()[0]
+        ).fetchone() or (0,)
         if waiting:
             return
         time.sleep(0.02)

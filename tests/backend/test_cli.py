@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -15,17 +16,22 @@ from sqlalchemy.engine import make_url
 
 from backend.connect_errors import CAUSES
 from harness.database import throwaway_database
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 SECRET = "cli-secret-" + "z" * 40
 UNSHARE = ("unshare", "--net")
 SETTING_NAMES = ("BETTER_AUTH", "NEON_DATABASE_URL", "DATABASE_URL", "JWT_", "JWKS_", "DB_", "LOG_")
 
 
-def run_backend(
-    cwd: Path, *args: str, wrapper: tuple[str, ...] = (), **variables: str
-) -> subprocess.CompletedProcess[str]:
+def run_backend(cwd: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m backend ...` in `cwd` with only `variables` as settings."""
+    return run_wrapped((), cwd, *args, **variables)
+
+
+def run_wrapped(
+    wrapper: tuple[str, ...], cwd: Path, *args: str, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """`run_backend` under a command such as `unshare --net`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_NAMES)}
     env.update(variables)
     return subprocess.run(
@@ -59,7 +65,7 @@ def test_a_missing_secret_exits_2_with_one_line(tmp_path: Path) -> None:
     ids=["short-secret", "bad-database-url"],
 )
 def test_an_invalid_setting_exits_2_naming_it_without_its_value(
-    tmp_path: Path, variables: dict, named: str, hidden: str
+    tmp_path: Path, variables: dict[str, Any], named: str, hidden: str
 ) -> None:
     result = run_backend(tmp_path, "migrate", **variables)
     assert result.returncode == 2
@@ -154,7 +160,8 @@ def machine_postgres() -> str:
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def assert_one_line(result: subprocess.CompletedProcess[str], database: str, where: str) -> str:
@@ -206,7 +213,7 @@ def test_a_server_that_never_answers_is_a_timeout(tmp_path: Path) -> None:
     ids=["no-such-database", "no-such-user", "tls-required-without-tls"],
 )
 def test_the_machines_postgresql_refusing_a_url_names_why(
-    tmp_path: Path, machine_postgres: str, change: dict, database: str, cause: str
+    tmp_path: Path, machine_postgres: str, change: dict[str, Any], database: str, cause: str
 ) -> None:
     url = make_url(machine_postgres).set(password=PASSWORD, **change)
     result = migrate_with(tmp_path, url.render_as_string(hide_password=False))
@@ -219,8 +226,8 @@ def test_a_host_name_that_does_not_resolve_is_dns(tmp_path: Path) -> None:
     if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode != 0:
         pytest.skip("cannot make a network namespace here (unshare --net)")
     url = f"postgresql://alex:{PASSWORD}@ep-cool-darkness-123456.invalid/neondb?sslmode=require"
-    result = run_backend(
-        tmp_path, "migrate", BETTER_AUTH_SECRET=SECRET, NEON_DATABASE_URL=url, wrapper=UNSHARE
+    result = run_wrapped(
+        UNSHARE, tmp_path, "migrate", BETTER_AUTH_SECRET=SECRET, NEON_DATABASE_URL=url
     )
     cause = assert_one_line(result, "neondb", "ep-cool-darkness-123456.invalid:5432")
     assert cause.startswith("host not found (DNS); ")

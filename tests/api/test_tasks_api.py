@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from harness.client import TodoClient
 from harness.stack import Stack, local_stack
+from tests.support import Connect
 
 TASK_FIELDS = {"id", "user_id", "title", "description", "completed", "created_at", "updated_at"}
 
@@ -23,10 +25,11 @@ def moment(stamp: str) -> datetime:
     return parsed
 
 
-def created(client: TodoClient, title: str = "Buy groceries", **fields: object) -> dict:
+def created(client: TodoClient, title: str = "Buy groceries", **fields: object) -> dict[str, Any]:
     response = client.create(title, **fields)
     assert response.status_code == 201, response.text
-    return response.json()
+    task: dict[str, Any] = response.json()
+    return task
 
 
 def assert_invalid(response: httpx.Response, field: str) -> None:
@@ -223,8 +226,8 @@ def test_task_ids_outside_int32_or_not_integers_are_422(
     client: TodoClient, method: str, task_id: str
 ) -> None:
     path = client.path() + f"/{task_id}" + ("/complete" if method == "PATCH" else "")
-    body = {"json": {"title": "x"}} if method == "PUT" else {}
-    response = client.http.request(method, path, headers=client.headers(), **body)
+    body = {"title": "x"} if method == "PUT" else None
+    response = client.http.request(method, path, headers=client.headers(), json=body)
     assert_invalid(response, "task_id")
 
 
@@ -260,7 +263,7 @@ def test_put_changes_the_title_and_advances_updated_at(client: TodoClient) -> No
     ids=["description", "clear-description", "completed", "all-three", "null-title-kept"],
 )
 def test_put_changes_exactly_the_fields_sent(
-    client: TodoClient, changes: dict, expected: dict
+    client: TodoClient, changes: dict[str, Any], expected: dict[str, Any]
 ) -> None:
     task = created(client, "Original", description="Before")
     response = client.update(task["id"], **changes)
@@ -281,7 +284,7 @@ def test_put_changes_exactly_the_fields_sent(
     ],
     ids=["empty", "null-title", "null-completed", "read-only-only"],
 )
-def test_put_without_anything_to_change_is_422(client: TodoClient, body: dict) -> None:
+def test_put_without_anything_to_change_is_422(client: TodoClient, body: dict[str, Any]) -> None:
     task = created(client)
     response = client.update(task["id"], **body)
     assert response.status_code == 422
@@ -300,7 +303,7 @@ def test_put_without_anything_to_change_is_422(client: TodoClient, body: dict) -
     ids=["blank-title", "long-title", "long-description", "string-completed"],
 )
 def test_put_with_invalid_values_is_422_and_changes_nothing(
-    client: TodoClient, changes: dict, field: str
+    client: TodoClient, changes: dict[str, Any], field: str
 ) -> None:
     task = created(client)
     assert_invalid(client.update(task["id"], **changes), field)
@@ -456,7 +459,7 @@ def test_list_sorts_by_creation_and_update_time(
 
 @pytest.mark.parametrize("sort", ["title", "-title"])
 def test_list_sorts_by_title_with_ties_broken_by_id(client: TodoClient, sort: str) -> None:
-    ids = {}
+    ids: dict[str, list[int]] = {}
     for title in ("beta", "alpha", "beta", "gamma"):
         ids.setdefault(title, []).append(created(client, title)["id"])
     listed = [(t["title"], t["id"]) for t in client.list(sort=sort).json()]
@@ -466,7 +469,7 @@ def test_list_sorts_by_title_with_ties_broken_by_id(client: TodoClient, sort: st
 
 @pytest.mark.parametrize("sort", ["created", "-created"])
 def test_tasks_created_at_the_same_moment_are_ordered_by_id(
-    client: TodoClient, database_url: str, sql, sort: str
+    client: TodoClient, database_url: str, sql: Connect, sort: str
 ) -> None:
     same_moment = datetime(2026, 1, 6, 10, 0, tzinfo=UTC)
     with sql(database_url) as conn:
@@ -475,7 +478,7 @@ def test_tasks_created_at_the_same_moment_are_ordered_by_id(
                 "INSERT INTO tasks (user_id, title, completed, created_at, updated_at)"
                 " VALUES (%s, %s, false, %s, %s) RETURNING id",
                 [client.user_id, f"tie {n}", same_moment, same_moment],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             for n in range(4)
         ]
     listed = [t["id"] for t in client.list(sort=sort).json()]
@@ -483,7 +486,7 @@ def test_tasks_created_at_the_same_moment_are_ordered_by_id(
 
 
 def test_a_user_with_thousands_of_tasks_gets_them_all(
-    client: TodoClient, database_url: str, sql
+    client: TodoClient, database_url: str, sql: Connect
 ) -> None:
     with sql(database_url) as conn:
         conn.execute(
@@ -530,7 +533,9 @@ def test_limit_and_offset_page_through_with_the_total_in_a_header(client: TodoCl
         ({"offset": 2**63}, "offset"),
     ],
 )
-def test_bad_list_parameters_are_422(client: TodoClient, params: dict, field: str) -> None:
+def test_bad_list_parameters_are_422(
+    client: TodoClient, params: dict[str, Any], field: str
+) -> None:
     assert_invalid(client.list(**params), field)
 
 
@@ -545,7 +550,7 @@ def test_timestamps_are_utc_iso_8601(client: TodoClient) -> None:
 
 
 def test_timestamps_are_utc_whatever_the_database_time_zone(
-    fresh_database: str, user_id: str, sql
+    fresh_database: str, user_id: str, sql: Connect
 ) -> None:
     """Rows are written to JSON without validation: a session in another zone must still give Z."""
     name = make_url(fresh_database).database

@@ -13,8 +13,8 @@ from pathlib import Path
 from harness.process_group import child_group
 from harness.stack import Stack
 from load.progress import progress_line
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\d+/3 s · \d+ users · [\d,]+ requests · [\d,]+ failures · p95 \d+ ms$")
 
 

@@ -20,7 +20,9 @@ def test_a_remembered_token_is_forgotten_when_its_moment_passes() -> None:
     dead = hs256_token("bob", SECRET, now=time.time() - 600, ttl=60)
     cache.remember(live, "alice", time.time() + 600)
     cache.remember(dead, "bob", time.time() - 540)
-    assert cache.get(live) == ("alice", cache.get(live).good_until, None)
+    remembered = cache.get(live)
+    assert remembered is not None
+    assert remembered == ("alice", remembered.good_until, None)
     assert cache.get(dead) is None
     assert cache.get(hs256_token("alice", SECRET, ttl=601)) is None  # only the exact token
 
