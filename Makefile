@@ -8,7 +8,7 @@ PORT ?= 8000
 .PHONY: run test lint migrate clean load bench
 
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-SOURCES := backend harness tests features load
+SOURCES := backend harness tests features load judging
 # Packages whose types `make lint` checks (mypy --strict); the rest join as they are typed.
 LINT_TYPED := backend load tests
 

@@ -29,7 +29,15 @@ READY_TIMEOUT_SECONDS = 90
 class RunningServer:
     url: str
     secret: str
-    process: BackendProcess  # `.pid`: the root of the server's process tree
+    process: BackendProcess
+
+    @property
+    def pid(self) -> int:
+        """The server's own process: the root of its process tree (workers are its children)."""
+        pid = self.process.pid
+        if pid is None:
+            raise RuntimeError("the server is not running")
+        return pid
 
 
 def backend_command(port: int, workers: int) -> list[str]:

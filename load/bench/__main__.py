@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
 
             measure("warm-up", WARM_UP_SECONDS)
-            with CpuMeter(server.process.pid, postgres) as cpu:
+            with CpuMeter(server.pid, postgres) as cpu:
                 result = measure(name, args.seconds)
             results.append(cpu.per_request(result))
             print(_line(results[-1]), file=sys.stderr)
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         serving = {"workers": args.workers, "layer": args.server}
         with running_server(database_url, **serving) as server:
             seed.write_users(users_file, server.secret, args.users, args.tasks)
-            with PeakMemory(server.process.pid) as memory:
+            with PeakMemory(server.pid) as memory:
                 for connections in args.connections if "mix" in args.only else []:
                     seed.reset(database_url, args.users, args.tasks)
                     wrk(MIX, server, "mix", connections)

@@ -38,7 +38,7 @@ def address(server: RunningServer) -> tuple[str, int]:
 
 def rss(server: RunningServer) -> int:
     """The resident memory of the server and all its processes."""
-    root = psutil.Process(server.process.pid)
+    root = psutil.Process(server.pid)
     return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
 
 
@@ -76,7 +76,7 @@ def assert_serving(server: RunningServer) -> None:
 
 
 def test_the_server_runs_the_configured_number_of_workers(server: RunningServer) -> None:
-    assert len(psutil.Process(server.process.pid).children()) == WORKERS
+    assert len(psutil.Process(server.pid).children()) == WORKERS
 
 
 def test_a_header_well_under_the_cap_is_served(server: RunningServer) -> None:
