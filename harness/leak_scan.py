@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Generator, Iterable, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,6 +198,7 @@ def _install() -> None:
             )
         return response
 
+    # The scan wraps the clients' own methods, which mypy does not let a module reassign.
     httpx.Client.send = httpx_send  # type: ignore[method-assign]
     httpx.AsyncClient.send = async_send  # type: ignore[method-assign]
     requests.Session.send = requests_send  # type: ignore[method-assign]
@@ -216,7 +217,7 @@ def _install() -> None:
                 scanner.secrets.add(password)
         original_server_init(self, settings, *args, **kwargs)
 
-    live.LiveServer.__init__ = server_init  # type: ignore[method-assign]
+    live.LiveServer.__init__ = server_init  # type: ignore[method-assign]  # wrapped, as above
 
 
 def _scan_output_of(formatter: type[logging.Formatter]) -> None:
@@ -227,7 +228,7 @@ def _scan_output_of(formatter: type[logging.Formatter]) -> None:
         scanner.log_line(line)
         return line
 
-    formatter.format = format_and_scan  # type: ignore[method-assign]
+    formatter.format = format_and_scan  # type: ignore[method-assign]  # wrapped, as above
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -235,7 +236,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     found = scanner.take()
     if found:

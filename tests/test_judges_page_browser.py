@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.browser import chromium_path
 from judging import browser
 from judging.compare import Judged, render_comparison
 from judging.page import write_page
@@ -21,7 +22,7 @@ ROOT = Path(__file__).parents[1]
 
 @pytest.fixture(autouse=True)
 def chromium() -> None:
-    if browser.chromium_path() is None:
+    if chromium_path() is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
 
 
