@@ -9,8 +9,8 @@ PORT ?= 8000
 
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 SOURCES := backend harness tests features load judging
-# Packages whose types `make lint` checks (mypy --strict); the rest join as they are typed.
-LINT_TYPED := backend load tests
+# Packages whose types `make lint` checks (mypy --strict).
+LINT_TYPED := backend harness features judging load tests
 
 # pip 25.1 is the first to install PEP 735 dependency groups (`--group`).
 $(BIN)/python:

@@ -46,7 +46,6 @@ NOT_ISO_8601 = Cause("timestamp-not-iso-8601", "timestamps are not ISO 8601")
 LIST_NOT_ARRAY = Cause("list-not-array", "the list is not a JSON array")
 NOT_A_TASK = Cause("task-not-object", "a task is not a JSON object with the task's fields")
 NOT_JSON = Cause("body-not-json", "the body is not JSON")
-SERVER_ERROR = Cause("server-error", "answers 500 (an internal error)")
 TRANSPORT = Cause("transport-error", "the connection failed (no HTTP answer)")
 OMITTED_FIELDS_RESET = Cause(
     "put-resets-omitted-fields", "a PUT changes fields the request did not name"

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SPEC_PATH = Path("..") / "shared" / "spec" / "REQUIREMENTS.md"
-REQUIREMENT_ID = re.compile(r"^(US\d+-\d+|EC-\d+|FR-\d{3}|SC-\d{3})$")
-_SPEC_LINE = re.compile(r"^\s*[-*]\s+\**(US\d+-\d+|EC-\d+|FR-\d{3}|SC-\d{3})\**\s+(.+?)\s*$")
+_ID = r"(US\d+-\d+|EC-\d+|FR-\d{3}|SC-\d{3})"
+REQUIREMENT_ID = re.compile(rf"^{_ID}$")
+_SPEC_LINE = re.compile(rf"^\s*[-*]\s+\**{_ID}\**\s+(.+?)\s*$")
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,10 @@ class Target:
     def token_mode(self) -> str:
         return self.minter.label
 
-    def token(self, user_id: str, **options: float | int | None) -> str:
-        return self.minter.token(user_id, **options)  # type: ignore[arg-type]
+    def token(
+        self, user_id: str, *, issued_at: float | None = None, lifetime: int | None = None
+    ) -> str:
+        return self.minter.token(user_id, issued_at=issued_at, lifetime=lifetime)
 
     def bad_tokens(self, user_id: str) -> BadTokenKit:
         return BadTokenKit(self.minter, user_id, self.trusted, self.issuer)

@@ -100,15 +100,15 @@ def plural(count: int, noun: str) -> str:
 
 def root_causes(checks: list[Check]) -> list[dict[str, Any]]:
     """Failed and blocked checks grouped by cause, the biggest group first."""
-    groups: dict[str, list[Check]] = {}
+    groups: dict[str, tuple[Cause, list[Check]]] = {}
     for check in checks:
         if check.status in ("failed", "blocked") and check.cause is not None:
-            groups.setdefault(check.cause.key, []).append(check)
-    ordered = sorted(groups.values(), key=lambda group: (-len(group), group[0].id))
+            groups.setdefault(check.cause.key, (check.cause, []))[1].append(check)
+    ordered = sorted(groups.values(), key=lambda group: (-len(group[1]), group[1][0].id))
     return [
         {
-            "key": group[0].cause.key,  # type: ignore[union-attr]
-            "summary": group[0].cause.summary,  # type: ignore[union-attr]
+            "key": cause.key,
+            "summary": cause.summary,
             "status": "failed" if any(c.status == "failed" for c in group) else "blocked",
             "checks": [check.id for check in group],
             "requirements": sorted(
@@ -116,7 +116,7 @@ def root_causes(checks: list[Check]) -> list[dict[str, Any]]:
             ),
             "tiers": sorted({check.tier for check in group}),
         }
-        for group in ordered
+        for cause, group in ordered
     ]
 
 

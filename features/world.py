@@ -2,6 +2,8 @@
 
 Users keep the spec's names in feature files (user123, user456); each scenario maps them to
 fresh random ids, so scenarios never see each other's tasks, even on a shared deployment.
+Every task a scenario knows of is one `KnownTask` in `World.tasks`; the ways a feature names
+one ("the task", "task 42", `"Buy groceries"`) are all looked up there (`World.resolve`).
 
 Set-up and read-back go through tolerant helpers (`create_task`, `read_back`, `list_back`):
 they accept a task or a list wrapped in an envelope and raise `Blocked` when they cannot do
@@ -100,6 +102,23 @@ class Exchange:
     error: str | None = None
 
 
+@dataclass
+class KnownTask:
+    """A task the scenario knows of: whose it is, its title, and the task as the API last
+    showed it. `set_up` tasks are the scene's (made by Given steps), not the request under
+    test's; `number` is the one the feature text gives it ("task 42")."""
+
+    owner: str
+    title: str
+    shown: dict[str, Any]
+    set_up: bool = False
+    number: int | None = None
+
+    @property
+    def id(self) -> Any:
+        return self.shown["id"]
+
+
 def setup_cause(what: str, response: httpx.Response) -> Cause:
     return Cause(
         f"setup-{what.replace(' ', '-')}-{response.status_code}",
@@ -117,14 +136,11 @@ class World:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     tokens: dict[str, str | None] = field(default_factory=dict)
     token_kinds: dict[str, str] = field(default_factory=dict)
-    tasks: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    numbered: dict[int, tuple[str, str]] = field(default_factory=dict)
-    absent: dict[int, int] = field(default_factory=dict)
-    last_task: tuple[str, str] | None = None
-    subject: tuple[str, str] | None = None
+    tasks: list[KnownTask] = field(default_factory=list)
+    subject: KnownTask | None = None
+    missing_ids: dict[int, int] = field(default_factory=dict)
     batch: list[httpx.Response] = field(default_factory=list)
     origin: str | None = None
-    made: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
     coarse_clock: bool = False
     logs: Any = None
@@ -273,7 +289,7 @@ class World:
     def act_on(self, caller: str, action: str, reference: str, **options: Any) -> httpx.Response:
         """`caller` acts on a task by id under their own path, whoever owns it."""
         _, task_id = self.resolve(reference, caller)
-        self.subject = next((k for k, t in self.tasks.items() if t["id"] == task_id), None)
+        self.about(task_id)
         return self.act(caller, action, task_id=task_id, **options)
 
     def use_server(self, base_url: str) -> None:
@@ -332,10 +348,17 @@ class World:
         return response
 
     def create_task(
-        self, owner: str, title: str, *, completed: bool = False, **fields: Any
-    ) -> dict[str, Any]:
-        """`owner`'s new task, open unless `completed`: created so, else set by PUT, else by
-        toggling, whichever works (a wrong default is FR-012's business, not the scene's)."""
+        self,
+        owner: str,
+        title: str,
+        *,
+        completed: bool = False,
+        number: int | None = None,
+        **fields: Any,
+    ) -> KnownTask:
+        """`owner`'s new task for the scene, open unless `completed`: created so, else set by
+        PUT, else by toggling, whichever works (a wrong default is FR-012's business, not the
+        scene's)."""
         body = {"title": title, **fields, **({"completed": True} if completed else {})}
         response = self.set_up("create", owner, body=body)
         task = as_task(json_or_none(response))
@@ -346,11 +369,10 @@ class World:
                 response=response,
                 cause=setup_cause("creating a task", response),
             )
-        self.made.append((owner, task))
         self.note_clock(task)
         if task.get("completed") is not completed:
             task = self.set_completion(owner, task, completed)
-        return self.remember(owner, task)
+        return self.remember(owner, task, set_up=True, number=number)
 
     def set_completion(self, owner: str, task: dict[str, Any], completed: bool) -> dict[str, Any]:
         token = self.valid_token(owner)
@@ -358,7 +380,6 @@ class World:
             response = self.call(action, owner, token=token, task_id=task["id"], body=body)
             task = as_task(json_or_none(response)) or task
             if task.get("completed") is completed:
-                self.made[-1] = (owner, task)
                 return task
         raise Blocked(f"{owner}'s task {task.get('title')!r} completed={completed}", "it is not")
 
@@ -373,20 +394,49 @@ class World:
                 return int(task["id"])
         return PAST_ANY_SEQUENCE
 
-    def remember(self, owner: str, task: dict[str, Any]) -> dict[str, Any]:
-        key = (owner, task.get("title", ""))
-        self.tasks[key] = task
-        self.last_task = key
-        return task
+    def remember(
+        self, owner: str, task: dict[str, Any], *, set_up: bool = False, number: int | None = None
+    ) -> KnownTask:
+        known = KnownTask(owner, str(task.get("title", "")), task, set_up, number)
+        self.tasks.append(known)
+        return known
 
     def remember_created(self, owner: str, response: httpx.Response) -> httpx.Response:
+        """The request under test created a task: remember it (not as part of the scene)."""
         task = as_task(json_or_none(response))
         if response.is_success and task is not None:
             self.remember(owner, task)
         return response
 
-    def task(self, owner: str, title: str) -> dict[str, Any]:
-        return self.tasks[(owner, title)]
+    @property
+    def latest(self) -> KnownTask | None:
+        """The task the scenario learnt of last ("the task")."""
+        return self.tasks[-1] if self.tasks else None
+
+    def task(self, owner: str, title: str) -> KnownTask:
+        """`owner`'s task of that title (the latest, should there be two)."""
+        for known in reversed(self.tasks):
+            if known.owner == owner and known.title == title:
+                return known
+        raise ValueError(f"{owner} has no task {title!r} in this scenario")
+
+    def numbered(self, number: int) -> KnownTask:
+        """The task the feature calls `task <number>`."""
+        known = self._numbered(number)
+        if known is None:
+            raise ValueError(f"no task {number} was made in this scenario")
+        return known
+
+    def _numbered(self, number: int) -> KnownTask | None:
+        return next((known for known in self.tasks if known.number == number), None)
+
+    def about(self, task_id: int) -> None:
+        """The request under test acts on this task (`subject`), if the scenario knows it."""
+        self.subject = next((known for known in self.tasks if known.id == task_id), None)
+
+    def set_up_tasks(self, owner: str) -> list[KnownTask]:
+        """The tasks the scene gave `owner`, in the order they were made."""
+        return [known for known in self.tasks if known.set_up and known.owner == owner]
 
     def read_back(self, owner: str, task_id: int) -> dict[str, Any] | None:
         """The task as its owner reads it now; None if it is gone (404)."""
@@ -425,18 +475,18 @@ class World:
         """`the task`, `task 42`, `"Buy groceries"` or `user456's task "Walk the dog"`
         → (owner, id). A number set aside by "has no task N" is an id no task has."""
         if reference == "the task":
-            if self.last_task is None:
+            if self.latest is None:
                 raise ValueError("no task was made in this scenario")
-            return self.last_task[0], self.tasks[self.last_task]["id"]
+            return self.latest.owner, self.latest.id
         if match := re.fullmatch(r"task (\d+)", reference):
             number = int(match[1])
-            if number in self.numbered:
-                owner, title = self.numbered[number]
-                return owner, self.tasks[(owner, title)]["id"]
-            return caller, self.absent.get(number, number)
+            known = self._numbered(number)
+            if known is None:
+                return caller, self.missing_ids.get(number, number)
+            return known.owner, known.id
         if match := re.fullmatch(r"(?:(\w+)'s task )?\"(.*)\"", reference):
-            owner = match[1] or caller
-            return owner, self.tasks[(owner, match[2])]["id"]
+            known = self.task(match[1] or caller, match[2])
+            return known.owner, known.id
         raise ValueError(f"cannot tell which task {reference!r} means")
 
 

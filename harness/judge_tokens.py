@@ -143,10 +143,7 @@ class JwksMinter(Minter):
         super().__init__(shape or TokenShape())
         self.key = key
         self.issuer = issuer
-
-    @property
-    def kind(self) -> str:  # type: ignore[override]
-        return f"{self.key.alg} (JWKS, iss {self.issuer})"
+        self.kind = f"{key.alg} (JWKS, iss {issuer})"
 
     def claims(
         self, user_id: str, *, issued_at: float | None = None, lifetime: int | None = None

@@ -143,7 +143,7 @@ class BackendProcess:
 
     def stop(self) -> None:
         if self._process is not None:
-            interrupt_group(self._process, STOP_SECONDS)  # type: ignore[arg-type]
+            interrupt_group(self._process, STOP_SECONDS)
             self._process = None
 
     def restart(self) -> None:

@@ -198,6 +198,7 @@ def _install() -> None:
             )
         return response
 
+    # The scan wraps the clients' own methods, which mypy does not let a module reassign.
     httpx.Client.send = httpx_send  # type: ignore[method-assign]
     httpx.AsyncClient.send = async_send  # type: ignore[method-assign]
     requests.Session.send = requests_send  # type: ignore[method-assign]
@@ -216,7 +217,7 @@ def _install() -> None:
                 scanner.secrets.add(password)
         original_server_init(self, settings, *args, **kwargs)
 
-    live.LiveServer.__init__ = server_init  # type: ignore[method-assign]
+    live.LiveServer.__init__ = server_init  # type: ignore[method-assign]  # wrapped, as above
 
 
 def _scan_output_of(formatter: type[logging.Formatter]) -> None:
@@ -227,7 +228,7 @@ def _scan_output_of(formatter: type[logging.Formatter]) -> None:
         scanner.log_line(line)
         return line
 
-    formatter.format = format_and_scan  # type: ignore[method-assign]
+    formatter.format = format_and_scan  # type: ignore[method-assign]  # wrapped, as above
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 INHERITED_IGNORES = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM)
 
 
-def interrupt_group(process: subprocess.Popen[bytes], timeout: float) -> None:
+def interrupt_group(process: subprocess.Popen[Any], timeout: float) -> None:
     """SIGINT the process's group; SIGKILL it if it has not exited after `timeout` seconds."""
     if process.poll() is not None:
         return

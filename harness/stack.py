@@ -27,7 +27,7 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
         "log_format": "json",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(**{"_env_file": None, **values})
 
 
 def migrated_database(stack: ExitStack, server_url: str | None = None) -> str:

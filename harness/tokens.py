@@ -111,7 +111,7 @@ class SigningKey:
     def public_jwk(self) -> dict[str, Any]:
         """The public key as Better Auth publishes it: kty/crv/x(/y) or n/e, plus alg and kid."""
         algorithm = jwt.get_algorithm_by_name(self.alg)
-        jwk = json.loads(algorithm.to_jwk(self.private_key.public_key()))
+        jwk: dict[str, Any] = json.loads(algorithm.to_jwk(self.private_key.public_key()))
         jwk.update({"alg": self.alg, "kid": self.kid})
         return jwk
 
@@ -119,9 +119,10 @@ class SigningKey:
         return {"keys": [self.public_jwk()]}
 
     def public_pem(self) -> bytes:
-        return self.private_key.public_key().public_bytes(
+        pem: bytes = self.private_key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
+        return pem
 
     def token(self, user_id: str, *, kid: str | None = None, **claim_options: Any) -> str:
         """A token signed like Better Auth's `/api/auth/token` (see `better_auth_claims`)."""

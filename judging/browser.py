@@ -1,7 +1,7 @@
 """The pages as a judge sees them: opened in headless Chromium, checked, screenshotted.
 
     python -m judging.browser reports/index.html --screenshot reports/index.png
-    python -m judging.browser reports/compare/index.html --screenshot docs/compare.png
+    python -m judging.browser reports/compare/index.html --screenshot docs/judges-compare.png
 
 Playwright drives Debian's Chromium (`/usr/bin/chromium`; Playwright's own browser download
 is never used). The checks read what the browser rendered: visible sections, the colours

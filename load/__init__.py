@@ -1,1 +1,1 @@
-"""Load tests (Locust) and the benchmark: the README, "Load testing", and docs/performance.md."""
+"""Load tests (Locust) and the benchmark: `docs/testing.md` (load runs), `docs/performance.md`."""

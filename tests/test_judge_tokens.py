@@ -105,7 +105,7 @@ def test_the_keys_persist_across_runs(tmp_path: Path) -> None:
     assert "PRIVATE KEY" in json.loads(path.read_text())["keys"][0]["pem"]
 
 
-def test_a_command_prints_the_token(tmp_path: Path) -> None:
+def test_a_command_prints_the_token() -> None:
     minter = CommandMinter('echo "login for $JUDGE_USER_ID"; echo "token-for-$1"')
     assert minter.token("u-1") == "token-for-u-1"
     with pytest.raises(TokenUnavailable):

@@ -98,3 +98,20 @@ def test_set_up_reads_tasks_out_of_an_envelope() -> None:
     assert as_tasks({"tasks": [task], "total": 1}) == [task]
     assert as_tasks({"items": [task]}) == [task] and as_tasks([task]) == [task]
     assert as_tasks({"count": 1}) is None and as_task([task]) is None
+
+
+def test_every_way_a_feature_names_a_task_finds_the_one_known_task(world: World) -> None:
+    groceries = world.remember(
+        "user123", {"id": 7, "title": "Buy groceries"}, set_up=True, number=42
+    )
+    dog = world.remember("user456", {"id": 9, "title": "Walk the dog"})
+    world.missing_ids[43] = 11
+    assert world.resolve("task 42", "user456") == ("user123", 7)
+    assert world.resolve('"Buy groceries"', "user123") == ("user123", 7)
+    assert world.resolve('user456\'s task "Walk the dog"', "user123") == ("user456", 9)
+    assert world.resolve("the task", "user123") == ("user456", 9)
+    assert world.resolve("task 43", "user123") == ("user123", 11)
+    assert world.numbered(42) is groceries and world.task("user456", "Walk the dog") is dog
+    assert world.set_up_tasks("user123") == [groceries] and world.set_up_tasks("user456") == []
+    world.about(7)
+    assert world.subject is groceries

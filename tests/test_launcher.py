@@ -17,14 +17,8 @@ from harness.live import free_port
 SERVER = f'echo "db=$TEAM_DB"; exec {sys.executable} -m http.server $PORT --bind 127.0.0.1'
 
 
-def spec(command: str, tmp_path: Path, **options: object) -> LaunchSpec:
-    return LaunchSpec(
-        command=command,
-        cwd=tmp_path,
-        port=free_port(),
-        database_variable="TEAM_DB",
-        **options,  # type: ignore[arg-type]
-    )
+def spec(command: str, tmp_path: Path) -> LaunchSpec:
+    return LaunchSpec(command=command, cwd=tmp_path, port=free_port(), database_variable="TEAM_DB")
 
 
 def test_the_schemes_teams_read() -> None:

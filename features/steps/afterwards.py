@@ -51,7 +51,7 @@ def has_no_tasks(world: World, user: str) -> None:
 @then(parsers.parse("{user:w}'s tasks are as they were"))
 def tasks_as_they_were(world: World, user: str) -> None:
     """Nothing created, changed or deleted in `user`'s list by the refused request."""
-    kept = {task["id"]: task for owner, task in world.made if owner == user}
+    kept = {known.id: known.shown for known in world.set_up_tasks(user)}
     now = {task.get("id"): task for task in world.list_back(user)}
     cause = Cause("refused-request-had-effect", "a refused request still changed data")
     expect(
@@ -67,7 +67,7 @@ def tasks_as_they_were(world: World, user: str) -> None:
 
 @then(parsers.parse("the tasks of {user:w} all have different integer ids"))
 def distinct_ids(world: World, user: str) -> None:
-    ids = [task.get("id") for owner, task in world.made if owner == user]
+    ids = [known.shown.get("id") for known in world.set_up_tasks(user)]
     expect(
         all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
         and len(set(ids)) == len(ids),
@@ -79,7 +79,7 @@ def distinct_ids(world: World, user: str) -> None:
 
 @then(parsers.parse("the new task is owned by {user:w}"))
 def new_task_owner(world: World, user: str) -> None:
-    task = world.tasks[world.last_task] if world.last_task else {}
+    task = world.latest.shown if world.latest else {}
     expect(
         task.get("user_id") == world.user_id(user),
         f"user_id {world.user_id(user)!r} (the token's user)",
@@ -90,7 +90,7 @@ def new_task_owner(world: World, user: str) -> None:
 
 @then("the task's created_at is the time it was created")
 def created_now(world: World) -> None:
-    task = world.tasks[world.last_task] if world.last_task else {}
+    task = world.latest.shown if world.latest else {}
     created = moment(task.get("created_at"))
     if created is None:
         raise CheckFailed(
@@ -106,7 +106,7 @@ def created_now(world: World) -> None:
 
 @then(parsers.parse('{user:w} can no longer read "{title}"'))
 def cannot_read(world: World, user: str, title: str) -> None:
-    task = world.task(user, title)
+    task = world.task(user, title).shown
     expect(
         world.read_back(user, task["id"]) is None, "404 when reading it again", "it is still there"
     )
@@ -114,7 +114,7 @@ def cannot_read(world: World, user: str, title: str) -> None:
 
 @then(parsers.parse('{user:w}\'s task "{title}" is unchanged'))
 def unchanged(world: World, user: str, title: str) -> None:
-    before = world.task(user, title)
+    before = world.task(user, title).shown
     after = world.read_back(user, before["id"])
     expect(
         after == before,
@@ -138,7 +138,7 @@ def refusal_left_task(world: World, response: httpx.Response, user: str, title: 
 
 @then(parsers.parse('{user:w}\'s task "{title}" still has its title, description and completion'))
 def kept_fields(world: World, user: str, title: str) -> None:
-    before = world.task(user, title)
+    before = world.task(user, title).shown
     after = world.read_back(user, before["id"]) or {}
     changed = [name for name in EDITABLE if after.get(name) != before.get(name)]
     expect(
@@ -151,23 +151,23 @@ def kept_fields(world: World, user: str, title: str) -> None:
 
 @then(parsers.parse("task {number:d} is exactly as it was before the restart"))
 def same_after_restart(world: World, number: int) -> None:
-    owner, title = world.numbered[number]
-    before = world.task(owner, title)
+    known = world.numbered(number)
+    owner, before = known.owner, known.shown
     after = world.read_back(owner, before["id"])
     expect(after == before, f"task {before['id']} as before", after)
 
 
 @then(parsers.parse("task {number:d} is completed"))
 def numbered_completed(world: World, number: int) -> None:
-    owner, title = world.numbered[number]
-    after = world.read_back(owner, world.task(owner, title)["id"]) or {}
+    known = world.numbered(number)
+    after = world.read_back(known.owner, known.id) or {}
     expect(after.get("completed") is True, "completed true", repr(after.get("completed")))
 
 
 @then(parsers.parse("task {number:d} is still one consistent task"))
 def numbered_consistent(world: World, number: int) -> None:
-    owner, title = world.numbered[number]
-    before = world.task(owner, title)
+    known = world.numbered(number)
+    owner, before = known.owner, known.shown
     after = world.read_back(owner, before["id"]) or {}
     expect(
         isinstance(after.get("completed"), bool),

@@ -70,8 +70,8 @@ def all_succeeded(world: World) -> None:
     )
 )
 def one_title_won(world: World, number: int) -> None:
-    owner, title = world.numbered[number]
-    before = world.task(owner, title)
+    known = world.numbered(number)
+    owner, before = known.owner, known.shown
     after = world.read_back(owner, before["id"]) or {}
     expect(after.get("title") in world.sent, "one of the titles sent", repr(after.get("title")))
     for name in ("id", "description", "completed", "created_at"):

@@ -52,14 +52,12 @@ def has_completed_described_task(world: World, user: str, title: str, descriptio
 
 @given(parsers.re(r'(?P<user>\w+) has task (?P<number>\d+) "(?P<title>[^"]*)"'))
 def has_numbered_task(world: World, user: str, number: str, title: str) -> None:
-    world.create_task(user, title)
-    world.numbered[int(number)] = (user, title)
+    world.create_task(user, title, number=int(number))
 
 
 @given(parsers.parse('{user:w} has task {number:d} "{title}" described as "{description}"'))
 def has_described_task(world: World, user: str, number: int, title: str, description: str) -> None:
-    world.create_task(user, title, description=description)
-    world.numbered[number] = (user, title)
+    world.create_task(user, title, number=number, description=description)
 
 
 @given(parsers.parse("{user:w} has the tasks {titles}"))
@@ -70,7 +68,7 @@ def has_tasks(world: World, user: str, titles: str) -> None:
 
 @given(parsers.parse("{user:w} has no task {number:d}"))
 def has_no_such_task(world: World, user: str, number: int) -> None:
-    world.absent[number] = world.missing_id(user)
+    world.missing_ids[number] = world.missing_id(user)
 
 
 @given(parsers.parse("{user:w} has {count:d} tasks"))
@@ -207,7 +205,7 @@ def update_half_valid(world: World, user: str, length: str, reference: str) -> h
 )
 def try_action(world: World, user: str, action: str, number: int, owner: str) -> httpx.Response:
     _, task_id = world.resolve(f"task {number}", owner)
-    world.subject = world.numbered.get(number)
+    world.about(task_id)
     return world.act(user, action, owner, task_id=task_id)
 
 

@@ -36,6 +36,7 @@ def apply(defect: Defect) -> None:
             connection.execute(text(defect.after_migrations))
         engine.dispose()
 
+    # The server only needs an ASGI app: the wrapper stands in for FastAPI's.
     backend.main.create_app = broken_app  # type: ignore[assignment]
     if defect.after_migrations:
         backend.migrate.upgrade = upgrade_then_alter
