@@ -22,7 +22,7 @@ ENV_FILES = (".env", "backend/.env")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 
 # Variables with these prefixes are meant for us: one that no setting reads is likely a typo.
-OUR_PREFIXES = ("BETTER_AUTH_", "NEON_", "DB_", "JWT_", "JWKS_", "LOG_")
+OUR_PREFIXES = ("BETTER_AUTH_", "NEON_", "DB_", "JWT_", "JWKS_", "SESSION_", "LOG_")
 
 
 class SettingsError(Exception):

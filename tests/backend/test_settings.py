@@ -272,6 +272,7 @@ def test_a_short_secret_is_said_in_plain_words_as_the_readme_quotes_it(
         ("jwt_leeway", "JWT_LEEWAY_SECONDS"),
         ("LOG_LEVLE", "LOG_LEVEL"),
         ("JWKS_CACHE", "JWKS_CACHE_SECONDS"),
+        ("SESSION_LOOKPU", "SESSION_LOOKUP"),
     ],
 )
 def test_a_typo_in_the_environment_is_named_with_the_setting_it_meant(
