@@ -73,6 +73,19 @@ def body_of(response: httpx.Response) -> Any:
     return body
 
 
+def array_body(response: httpx.Response) -> list[Any]:
+    """The answer's body, which must be a JSON array (the spec's list shape)."""
+    body = body_of(response)
+    expect(
+        isinstance(body, list),
+        "a JSON array",
+        type(body).__name__,
+        response=response,
+        cause=LIST_NOT_ARRAY,
+    )
+    return list(body)
+
+
 def answered_task(response: httpx.Response) -> dict[str, Any]:
     """The task a successful answer carries (tolerantly read); blocked if there is none."""
     task = as_task(json_or_none(response))
@@ -358,14 +371,7 @@ def list_cause(tasks: list[Any]) -> Cause | None:
 
 @then(parsers.parse("the response is a JSON array of exactly {titles}"))
 def array_of(response: httpx.Response, titles: str) -> None:
-    body = body_of(response)
-    expect(
-        isinstance(body, list),
-        "a JSON array",
-        type(body).__name__,
-        response=response,
-        cause=LIST_NOT_ARRAY,
-    )
+    body = array_body(response)
     got = sorted(str(task.get("title")) if isinstance(task, dict) else repr(task) for task in body)
     expect(
         got == sorted(quoted(titles)),
@@ -378,14 +384,7 @@ def array_of(response: httpx.Response, titles: str) -> None:
 
 @then(parsers.parse("the response is a JSON array including {titles}"))
 def array_including(response: httpx.Response, titles: str) -> None:
-    body = body_of(response)
-    expect(
-        isinstance(body, list),
-        "a JSON array",
-        type(body).__name__,
-        response=response,
-        cause=LIST_NOT_ARRAY,
-    )
+    body = array_body(response)
     got = {str(task.get("title")) for task in body if isinstance(task, dict)}
     missing = [title for title in quoted(titles) if title not in got]
     expect(not missing, f"an array including {titles}", f"missing {missing}", response=response)
