@@ -78,6 +78,19 @@ fuzz: $(VENV)/.dev-installed
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} MODEL_EXAMPLES=$${MODEL_EXAMPLES:-50} MODEL_STEPS=$${MODEL_STEPS:-50} \
 	$(BIN)/python -m pytest tests/reliability/test_fuzz.py tests/reliability/test_isolation_model.py --timeout=0
 
+## The default suite SHAKE_RUNS times (default 3) in random orders, each seed printed and kept in
+## reports/shake/<seed>.{log,xml}: how order or timing dependence is found. SHAKE_SEEDS="7 8" repeats seeds.
+.PHONY: shake
+shake: $(VENV)/.dev-installed
+	@mkdir -p reports/shake
+	@for seed in $${SHAKE_SEEDS:-$$(shuf -i 1-99999 -n $${SHAKE_RUNS:-3})}; do \
+	    echo "== make shake: --randomly-seed=$$seed"; \
+	    $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed \
+	        --junitxml=reports/shake/$$seed.xml > reports/shake/$$seed.log 2>&1 \
+	        && tail -n 1 reports/shake/$$seed.log \
+	        || { tail -n 30 reports/shake/$$seed.log; exit 1; }; \
+	done
+
 ## ruff (lint and format) on every package, mypy --strict on $(LINT_TYPED)
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check $(SOURCES)
