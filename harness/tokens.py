@@ -63,13 +63,17 @@ def better_auth_claims(
         claims["iss"] = issuer
     if audience is not None:
         claims["aud"] = audience
-    claims.update(extra or {})
-    return {k: v for k, v in claims.items() if v is not _DROP}
+    return _with_extra(claims, extra)
 
 
-_DROP = object()
-DROP = _DROP
+DROP = object()
 """Pass as a claim value in `extra` to leave that claim out (e.g. `{"sub": DROP}`)."""
+
+
+def _with_extra(claims: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """`claims` updated with `extra`, less the claims `extra` sets to `DROP`."""
+    merged = {**claims, **(extra or {})}
+    return {name: value for name, value in merged.items() if value is not DROP}
 
 
 def hs256_token(
@@ -82,9 +86,7 @@ def hs256_token(
 ) -> str:
     """A frontend-minted HS256 token: `sub`, `iat`, `exp` (and whatever `extra` adds)."""
     issued = int(now if now is not None else time.time())
-    claims: dict[str, Any] = {"sub": user_id, "iat": issued, "exp": issued + ttl}
-    claims.update(extra or {})
-    claims = {k: v for k, v in claims.items() if v is not _DROP}
+    claims = _with_extra({"sub": user_id, "iat": issued, "exp": issued + ttl}, extra)
     return jwt.encode(claims, secret, algorithm="HS256")
 
 

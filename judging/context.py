@@ -8,6 +8,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
+
 
 def commit(repository: Path) -> str:
     """The short commit id, marked when the working tree has changes; "unknown" outside git."""
@@ -52,13 +54,7 @@ def _cpu_model() -> str:
 
 
 def _memory() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return ""
+    return f"{psutil.virtual_memory().total / 1024**3:.0f} GiB RAM"
 
 
 def now() -> str:
