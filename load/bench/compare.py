@@ -3,7 +3,8 @@
 Each round runs `python -m load.bench --server LAYER --only mix bare` once per layer, so
 every layer sees the same machine minute by minute; the table gives each run and then, per
 layer, the median of the rounds and its ratio to the first layer's. Writes
-`reports/compare/LAYER-rN.{md,json}` and `reports/compare.md`.
+`reports/layers/LAYER-rN.{md,json}` and `reports/layers.md` (apart from `make compare`'s
+`reports/compare/`, which judges backends).
 
     python -m load.bench.compare                                  # all layers, 2 rounds of 10 s
     python -m load.bench.compare --servers granian uvicorn --rounds 3 --seconds 15
@@ -115,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=10, help="each measurement (default 10)")
     parser.add_argument("--connections", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
-    parser.add_argument("--out", default="reports/compare", help="folder of the runs")
+    parser.add_argument("--out", default="reports/layers", help="folder of the runs")
     return parser
 
 
