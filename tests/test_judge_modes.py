@@ -1,6 +1,10 @@
 """The features as a judge, run the way a judge runs them: over `BASE_URL` (with JWKS tokens of
 the harness's own), and in whole-backend mode on our backend started by its command. Our
-reference must pass every spec and hardening check each way."""
+reference must pass every spec and hardening check each way.
+
+The run over `BASE_URL` with HS256 tokens is part of `make test`; the other modes, each a whole
+features run of its own, are `slow` (`.ci/run` runs them).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from harness.live import LiveServer, free_port
 from harness.stack import migrated_database, settings_for
@@ -36,6 +42,7 @@ def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {row["id"]: row["status"] for row in report["requirements"]}
 
 
+@pytest.mark.slow
 def test_whole_backend_mode_judges_our_backend_started_by_its_command(tmp_path: Path) -> None:
     report = run_features(
         tmp_path,
@@ -60,6 +67,7 @@ def serve_reference(stack: ExitStack, auth_port: int) -> LiveServer:
     return stack.enter_context(LiveServer(settings))
 
 
+@pytest.mark.slow
 def test_base_url_mode_with_the_harness_jwks(tmp_path: Path) -> None:
     """A backend that is pointed at the harness's JWKS accepts its tokens, of every algorithm."""
     jwks_port = free_port()
@@ -82,6 +90,7 @@ def test_base_url_mode_with_the_harness_jwks(tmp_path: Path) -> None:
     assert [c["status"] for c in jwks_rows] == ["passed"] * 4
 
 
+@pytest.mark.slow
 def test_base_url_mode_with_a_token_command(tmp_path: Path) -> None:
     """Tokens from a command (here our token CLI); what it cannot mint is not run, saying so."""
     with ExitStack() as stack:
