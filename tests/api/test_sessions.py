@@ -19,11 +19,10 @@ import pytest
 from backend.database_url import libpq_url
 from backend.settings import SettingsError, load_settings
 from harness import better_auth
-from harness.client import ENDPOINTS, TodoClient
 from harness.live import free_port
 from harness.stack import Stack, local_stack, migrated_database
 from harness.tokens import SESSION, BadTokens
-from tests.support import Connect, RecordedEvents
+from tests.support import Connect, RecordedEvents, use_all_six_endpoints
 
 CACHE_SECONDS = 0.5
 EXPIRED = "Token has expired"
@@ -60,20 +59,8 @@ def stack_of(request: pytest.FixtureRequest) -> Stack:
 
 
 def test_a_session_token_works_on_all_six_endpoints(stack_of: Stack, user_id: str) -> None:
-    api = TodoClient(stack_of.url, user_id, stack_of.token(user_id, SESSION))
-    try:
-        created = api.create("Made with a Better Auth session")
-        assert created.status_code == 201, created.text
-        task_id = created.json()["id"]
-        assert created.json()["user_id"] == user_id
-        assert api.get(task_id).status_code == 200
-        assert api.update(task_id, title="Renamed").status_code == 200
-        assert api.toggle(task_id).json()["completed"] is True
-        assert [task["id"] for task in api.list().json()] == [task_id]
-        assert api.delete(task_id).status_code == 204
-        assert len(ENDPOINTS) == 6
-    finally:
-        api.close()
+    token = stack_of.token(user_id, SESSION)
+    use_all_six_endpoints(stack_of.url, user_id, token, "Made with a Better Auth session")
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from backend.database_url import libpq_url
-from harness.client import ENDPOINTS, TodoClient
+from harness.client import TodoClient
 from harness.live import free_port
 from harness.stack import Stack, local_stack, migrated_database
+from tests.support import use_all_six_endpoints
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]
 
@@ -224,25 +225,6 @@ def backend_for(better_auth: BetterAuthServer, database_url: str, **settings: An
     )
 
 
-def use_everything(backend: Stack, user_id: str, token: str) -> None:
-    """All six endpoints, with `token`, as the frontend would."""
-    api = TodoClient(backend.url, user_id, token)
-    try:
-        created = api.create("Made with a real Better Auth credential")
-        assert created.status_code == 201, created.text
-        task_id = created.json()["id"]
-        assert created.json()["user_id"] == user_id
-        assert api.get(task_id).status_code == 200
-        assert api.update(task_id, title="Renamed").status_code == 200
-        assert api.toggle(task_id).json()["completed"] is True
-        assert task_id in [task["id"] for task in api.list().json()]
-        assert api.delete(task_id).status_code == 204
-        assert api.http.get("/api/someone-else/tasks", headers=api.headers()).status_code == 403
-        assert len(ENDPOINTS) == 6
-    finally:
-        api.close()
-
-
 def list_status(backend: Stack, user_id: str, token: str) -> tuple[int, str]:
     api = TodoClient(backend.url, user_id, token)
     try:
@@ -274,7 +256,9 @@ def test_a_real_better_auth_jwt_works_against_the_backend(
         assert claims["iss"] == claims["aud"] == better_auth.base_url
 
         with backend_for(better_auth, shared_database) as backend:
-            use_everything(backend, user_id, token)
+            use_all_six_endpoints(
+                backend.url, user_id, token, "Made with a real Better Auth credential"
+            )
             if from_session:  # the token the JWT plugin also hands out on get-session
                 assert list_status(backend, user_id, from_session)[0] == 200
             tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
@@ -292,7 +276,9 @@ def test_the_bearer_session_token_works_and_sign_out_ends_it(
         token = session.sign_in()
         print(f"\nset-auth-token: {len(token)} characters, signed: {'.' in token}")
         with backend_for(better_auth, shared_database, session_lookup=lookup) as backend:
-            use_everything(backend, user_id, token)
+            use_all_six_endpoints(
+                backend.url, user_id, token, "Made with a real Better Auth credential"
+            )
             assert list_status(backend, user_id, urllib.parse.quote(token, safe=""))[0] == 200
             assert list_status(backend, user_id, token.split(".")[0])[0] == 200  # unsigned
 
