@@ -340,7 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--unsigned", action="store_true", help="session: the bare token, without .signature"
     )
-    parser.add_argument("--secret", help="BETTER_AUTH_SECRET (default: environment, then .env)")
+    parser.add_argument(
+        "--secret",
+        help="BETTER_AUTH_SECRET (default: environment, then .env); one that starts with '-'"
+        " is given as --secret=VALUE",
+    )
     parser.add_argument("--ttl", type=int, default=DEFAULT_TTL_SECONDS, help="seconds of life")
     bad_kinds = list(BadTokens("u", "s" * 32).all())
     parser.add_argument(

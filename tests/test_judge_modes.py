@@ -101,7 +101,7 @@ def test_base_url_mode_with_a_token_command(tmp_path: Path) -> None:
             {
                 "BASE_URL": server.url,
                 "JUDGE_TOKEN_MODE": "command",
-                "JUDGE_TOKEN_COMMAND": f'{sys.executable} -m harness.tokens "$1" --secret {secret}',
+                "JUDGE_TOKEN_COMMAND": f'{sys.executable} -m harness.tokens "$1" --secret={secret}',
             },
             "-m",
             "US1-1 or US1-3 or US1-4",

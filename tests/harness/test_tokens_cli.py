@@ -36,7 +36,7 @@ def list_tasks(base_url: str, user: str, token: str) -> httpx.Response:
 def test_hs256_token_is_accepted_and_comes_with_a_curl_line(
     stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    token, curl = run_cli(capsys, user_id, "--secret", stack.secret, "--api", stack.url)
+    token, curl = run_cli(capsys, user_id, f"--secret={stack.secret}", "--api", stack.url)
     claims = jwt.decode(token, stack.secret, algorithms=["HS256"])
     assert claims["sub"] == user_id
     assert claims["exp"] - claims["iat"] == DEFAULT_TTL_SECONDS
@@ -95,7 +95,7 @@ def test_an_unknown_bad_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]
 def test_every_bad_kind_is_refused_by_the_backend(
     stack: Stack, user_id: str, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
-    token, _ = run_cli(capsys, user_id, "--secret", stack.secret, "--bad", kind)
+    token, _ = run_cli(capsys, user_id, f"--secret={stack.secret}", "--bad", kind)
     response = list_tasks(stack.url, user_id, token)
     assert response.status_code == 401, (kind, response.text)
 
@@ -155,7 +155,7 @@ def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(
     monkeypatch.chdir(tmp_path)
     with local_stack(fresh_database) as running:
         token, curl = run_cli(
-            capsys, user_id, "--alg", "session", "--secret", running.secret,
+            capsys, user_id, "--alg", "session", f"--secret={running.secret}",
             "--database-url", fresh_database, "--api", running.url,
         )  # fmt: skip
         raw, signature = token.split(".")
@@ -166,7 +166,7 @@ def test_a_session_token_is_a_row_in_better_auths_table_and_opens_the_backend(
         assert curl.endswith(f"{running.url}/api/{user_id}/tasks")
 
         unsigned, _ = run_cli(
-            capsys, user_id, "--alg", "session", "--unsigned", "--secret", running.secret,
+            capsys, user_id, "--alg", "session", "--unsigned", f"--secret={running.secret}",
             "--database-url", fresh_database,
         )  # fmt: skip
         assert "." not in unsigned
