@@ -123,11 +123,7 @@ class Database:
         pooler (where a server-side `statement_timeout` cannot be set at connect time);
         psycopg cancels the running statement on the server when the deadline passes.
         """
-        try:
-            async with asyncio.timeout(self.queue_seconds):
-                await self._turns.acquire()
-        except TimeoutError:
-            raise DatabaseUnavailable("all connections busy") from None
+        await self._take_turn()
         try:
             async with asyncio.timeout(self.work_seconds):
                 pooled = await self.engine.raw_connection()
@@ -139,6 +135,18 @@ class Database:
             raise DatabaseUnavailable(type(error).__name__) from None
         finally:
             self._turns.release()
+
+    async def _take_turn(self) -> None:
+        """A place among the `connections` units of work: at once when one is free and nobody
+        waits (no timer to arm), else in arrival order within `queue_seconds`, else 503."""
+        if not self._turns.locked():
+            await self._turns.acquire()  # returns without suspending
+            return
+        try:
+            async with asyncio.timeout(self.queue_seconds):
+                await self._turns.acquire()
+        except TimeoutError:
+            raise DatabaseUnavailable("all connections busy") from None
 
     async def dispose(self) -> None:
         await self.engine.dispose()

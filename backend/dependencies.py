@@ -1,14 +1,16 @@
-"""The dependencies routes declare, once each, as `Annotated` aliases.
+"""What the routes declare as `Annotated` aliases, and the access checks behind them.
 
-All are `async def`: FastAPI runs a plain `def` dependency in a worker thread, a hop that costs
-more than the work itself (`docs/performance.md`).
+Each task route declares one dependency, `Owner`: every dependency FastAPI solves costs CPU on
+every request (`docs/performance.md`). All are `async def`: FastAPI runs a plain `def`
+dependency in a worker thread, a hop that costs more than the work itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request, Security
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPBearer
 
 from backend.auth.jwt import MISSING_MESSAGE, AuthError
@@ -16,14 +18,23 @@ from backend.db import Database
 from backend.errors import ForbiddenError, NotJsonContentError
 from backend.state import app_state
 
-# Declares the Bearer scheme for the OpenAPI "Authorize" button; the header is parsed below.
 bearer_scheme = HTTPBearer(
     auto_error=False,
     description="A Better Auth JWT (HS256 or JWKS-signed) or a Better Auth session token",
 )
+"""The Bearer scheme as OpenAPI shows it (the "Authorize" button); `AuthorizedRoute` declares
+it on the task routes and `bearer_token` parses the header."""
 
 AUTHORIZED_USER = "todo.authorized_user"
 """Where `AuthorizedRoute` (`backend/routes/authorized.py`) leaves the user it authorized."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOwner:
+    """The user a task route serves, authorized, and the database their tasks are in."""
+
+    user_id: str
+    database: Database
 
 
 async def get_database(request: Request) -> Database:
@@ -52,15 +63,15 @@ def bearer_token(authorization: str | None) -> str:
 
 
 UserIdPath = Annotated[str, Path(description="The user the path names; must be the token's user")]
-BearerDeclared = Annotated[object, Security(bearer_scheme)]
 
 
-async def get_current_user(request: Request, user_id: UserIdPath, _: BearerDeclared) -> str:
+async def task_owner(request: Request, user_id: UserIdPath) -> TaskOwner:
     """The user of a valid Bearer token (else 401: FR-001, FR-002, FR-004), who must be the
     user the path names (else 403: FR-003, EC-7): as `AuthorizedRoute` found before reading
-    the body, or checked here on other routes. One dependency: each level costs CPU."""
+    the body, or checked here on routes of another class."""
     authorized: str | None = request.scope.get(AUTHORIZED_USER)
-    return authorized if authorized is not None else await authorize(request, user_id)
+    user = authorized if authorized is not None else await authorize(request, user_id)
+    return TaskOwner(user, app_state(request).database)
 
 
 async def authorize(request: Request, user_id: str | None = None) -> str:
@@ -73,7 +84,7 @@ async def authorize(request: Request, user_id: str | None = None) -> str:
     return authenticated
 
 
-async def require_json(request: Request) -> None:
+def require_json(request: Request) -> None:
     """Bodies must be JSON: anything else is a malformed request (400, FR-015)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
@@ -81,5 +92,4 @@ async def require_json(request: Request) -> None:
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
-CurrentUser = Annotated[str, Depends(get_current_user)]
-JsonContent = Annotated[None, Depends(require_json)]
+Owner = Annotated[TaskOwner, Depends(task_owner)]

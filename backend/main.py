@@ -16,6 +16,7 @@ from backend.errors import install_error_handlers
 from backend.logs import configure_logging
 from backend.middleware import GuardMiddleware, RequestContextMiddleware, RequestLineMiddleware
 from backend.routes import health, tasks
+from backend.routes.authorized import declare_bearer_scheme
 from backend.settings import Settings, SettingsError, load_settings
 from backend.state import AppState, attach_state
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     attach_state(app, AppState(database, authenticator))
     app.include_router(tasks.router)
     app.include_router(health.router)
+    declare_bearer_scheme(app)
     install_error_handlers(app)
     app.add_middleware(RequestLineMiddleware)
     app.add_middleware(GuardMiddleware)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
 import time
-import uuid
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -56,7 +56,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or secrets.token_hex(16)
         request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

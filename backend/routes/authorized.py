@@ -2,8 +2,12 @@
 
 FastAPI reads and parses a body before it solves any dependency, so a body it cannot parse
 would answer 400 ahead of the token check. Here the token and the path's user are checked
-first (401, then 403: `authorize`), then the body is parsed by `StrictJsonRequest` (every
-failure one 400), and only then does FastAPI validate (422) and call the endpoint.
+first (401, then 403: `authorize`), then the body must be JSON (400, `require_json`) and is
+parsed by `StrictJsonRequest` (every failure one 400), and only then does FastAPI validate
+(422) and call the endpoint.
+
+The Bearer requirement is declared to OpenAPI here too (`declare_bearer_scheme`), instead of
+as a `Security` dependency, which FastAPI would solve on every request for nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
-from backend.dependencies import AUTHORIZED_USER, authorize
+from backend.dependencies import AUTHORIZED_USER, authorize, bearer_scheme, require_json
 from backend.errors import MalformedJsonError
 
 
@@ -53,14 +57,46 @@ class StrictJsonRequest(Request):
         return self._json
 
 
+BEARER_REQUIRED: dict[str, Any] = {"security": [{bearer_scheme.scheme_name: []}]}
+"""The OpenAPI operation field of a route that needs the Bearer token."""
+
+
 class AuthorizedRoute(APIRoute):
-    """An `APIRoute` that runs `authorize` before FastAPI reads the body."""
+    """An `APIRoute` that runs `authorize`, then `require_json` if it takes a body, before
+    FastAPI reads the body; its OpenAPI operation requires the Bearer token."""
+
+    def __init__(
+        self, path: str, endpoint: Callable[..., Any], *, openapi_extra: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            path, endpoint, openapi_extra=BEARER_REQUIRED | (openapi_extra or {}), **kwargs
+        )
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        takes_body = self.body_field is not None
 
         async def authorized_handler(request: Request) -> Response:
             request.scope[AUTHORIZED_USER] = await authorize(request)
+            if takes_body:
+                require_json(request)
             return await handler(StrictJsonRequest(request.scope, request.receive))
 
         return authorized_handler
+
+
+def declare_bearer_scheme(app: FastAPI) -> None:
+    """List the Bearer scheme among the OpenAPI components, which `BEARER_REQUIRED` names."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()  # FastAPI's own, which keeps it in `app.openapi_schema`
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[bearer_scheme.scheme_name] = bearer_scheme.model.model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

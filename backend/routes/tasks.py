@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from pydantic import BeforeValidator
 
 from backend import crud
-from backend.dependencies import CurrentUser, DatabaseDep, JsonContent
+from backend.dependencies import Owner
 from backend.models import ErrorResponse, TaskCreate, TaskPublic, TaskSort, TaskStatus, TaskUpdate
 from backend.responses import task_response, tasks_response
 from backend.routes.authorized import AuthorizedRoute
@@ -53,8 +53,7 @@ TaskId = Annotated[
 
 @router.get("", response_model=list[TaskPublic])
 async def list_tasks(
-    user_id: CurrentUser,
-    db: DatabaseDep,
+    owner: Owner,
     status_filter: Annotated[TaskStatus, Query(alias="status")] = "all",
     sort: TaskSort = "created",
     limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
@@ -62,7 +61,7 @@ async def list_tasks(
 ) -> Response:
     """List the user's tasks, oldest first by default (ties by id); total in `X-Total-Count`."""
     rows, total = await crud.list_tasks(
-        db, user_id, status=status_filter, sort=sort, limit=limit, offset=offset
+        owner.database, owner.user_id, status=status_filter, sort=sort, limit=limit, offset=offset
     )
     return tasks_response(rows, headers={"X-Total-Count": str(total)})
 
@@ -70,27 +69,23 @@ async def list_tasks(
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=TaskPublic, responses=_bad_body
 )
-async def create_task(
-    user_id: CurrentUser, db: DatabaseDep, _: JsonContent, data: TaskCreate
-) -> Response:
+async def create_task(owner: Owner, data: TaskCreate) -> Response:
     """Create a task owned by the token's user; `Location` names it."""
-    row = await crud.create_task(db, user_id, data)
-    location = f"/api/{quote(user_id, safe='')}/tasks/{row['id']}"
+    row = await crud.create_task(owner.database, owner.user_id, data)
+    location = f"/api/{quote(owner.user_id, safe='')}/tasks/{row['id']}"
     return task_response(row, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 @router.get("/{task_id}", response_model=TaskPublic, responses=_not_found)
-async def get_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
+async def get_task(owner: Owner, task_id: TaskId) -> Response:
     """One of the user's tasks."""
-    return _found(await crud.get_task(db, user_id, task_id))
+    return _found(await crud.get_task(owner.database, owner.user_id, task_id))
 
 
 @router.put("/{task_id}", response_model=TaskPublic, responses=_not_found | _bad_body)
-async def update_task(
-    user_id: CurrentUser, db: DatabaseDep, task_id: TaskId, _: JsonContent, data: TaskUpdate
-) -> Response:
+async def update_task(owner: Owner, task_id: TaskId, data: TaskUpdate) -> Response:
     """Change any of title, description and completed."""
-    return _found(await crud.update_task(db, user_id, task_id, data.changes()))
+    return _found(await crud.update_task(owner.database, owner.user_id, task_id, data.changes()))
 
 
 @router.delete(
@@ -99,17 +94,17 @@ async def update_task(
     response_class=Response,
     responses=_not_found,
 )
-async def delete_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
+async def delete_task(owner: Owner, task_id: TaskId) -> Response:
     """Delete the task for good."""
-    if not await crud.delete_task(db, user_id, task_id):
+    if not await crud.delete_task(owner.database, owner.user_id, task_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch("/{task_id}/complete", response_model=TaskPublic, responses=_not_found)
-async def toggle_task(user_id: CurrentUser, db: DatabaseDep, task_id: TaskId) -> Response:
+async def toggle_task(owner: Owner, task_id: TaskId) -> Response:
     """Flip `completed`."""
-    return _found(await crud.toggle_task(db, user_id, task_id))
+    return _found(await crud.toggle_task(owner.database, owner.user_id, task_id))
 
 
 def _found(row: TaskRow | None) -> Response:

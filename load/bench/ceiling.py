@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from backend.dependencies import CurrentUser
+from backend.dependencies import Owner
 from backend.main import create_app as create_backend
 from backend.routes.authorized import AuthorizedRoute
 
@@ -18,9 +18,9 @@ router = APIRouter(route_class=AuthorizedRoute)
 
 
 @router.get("/api/{user_id}/whoami")
-async def whoami(user_id: CurrentUser) -> dict[str, str]:
+async def whoami(owner: Owner) -> dict[str, str]:
     """The token's user, checked against the path exactly as the task routes do."""
-    return {"user_id": user_id}
+    return {"user_id": owner.user_id}
 
 
 def create_app() -> FastAPI:
