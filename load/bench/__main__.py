@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(_pgbench(database_url, postgres, args))
             print(_line(results[-1]), file=sys.stderr)
     about["server_layer"] = args.server
-    extras = {**_headline(results), **extras}
+    extras = {**_headline(results), **cpu_bound(results, about["cores"] or 1), **extras}
     table = report.write(Path(args.out), results, extras, _ratios(results), about)
     print("\n" + table)
     return 0
@@ -177,6 +177,24 @@ def _headline(results: list[Result]) -> dict[str, str]:
         )
         for c, mix, bare in _pairs(results, BARE)
     }
+
+
+def cpu_bound(results: list[Result], cores: int) -> dict[str, str]:
+    """For each mix measured: the most requests/s this machine's cores allow at the CPU time per
+    request that the server and the database spent in it (the load generator's own CPU left
+    out, so a bound from above). Throughput near it means the machine, not waiting, limits."""
+    bounds = {}
+    for mix in (r for r in results if r.name == MIX):
+        if mix.server_cpu_ms is None or mix.database_cpu_ms is None:
+            continue
+        per_request = mix.server_cpu_ms + mix.database_cpu_ms
+        most = cores * 1000 / per_request
+        bounds[f"CPU bound at {mix.connections} connections"] = (
+            f"{cores} cores / ({mix.server_cpu_ms:.2f} ms server + {mix.database_cpu_ms:.2f} ms"
+            f" database) = at most {most:,.0f} requests/s; measured {mix.per_second:,.0f}"
+            f" ({mix.per_second / most:.0%} of it)"
+        )
+    return bounds
 
 
 def _big_list(url: str, secret: str, tasks: int) -> dict[str, Any]:
