@@ -2,8 +2,8 @@
 the harness's own), and in whole-backend mode on our backend started by its command. Our
 reference must pass every spec and hardening check each way.
 
-The run over `BASE_URL` with HS256 tokens is part of `make test`; the other modes, each a whole
-features run of its own, are `slow` (`.ci/run` runs them).
+Each is a whole features run of its own (the HS256 one over `BASE_URL` alone takes about 40 s),
+so all are `slow`: `.ci/run` runs them, and `make test` stays near five minutes.
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ def test_base_url_mode_with_a_token_command(tmp_path: Path) -> None:
     assert expired["status"] == "not run" and "mints only fresh tokens" in expired["reason"]
 
 
+@pytest.mark.slow
 def test_our_reference_passes_every_check_over_base_url(tmp_path: Path) -> None:
     with ExitStack() as stack:
         server = serve_reference(stack, free_port())
