@@ -11,19 +11,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import HTTPBearer
 
 from backend.auth.jwt import MISSING_MESSAGE, AuthError
 from backend.db import Database
-from backend.errors import ForbiddenError, NotJsonContentError
+from backend.errors import ForbiddenError
 from backend.state import app_state
-
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    description="A Better Auth JWT (HS256 or JWKS-signed) or a Better Auth session token",
-)
-"""The Bearer scheme as OpenAPI shows it (the "Authorize" button); `AuthorizedRoute` declares
-it on the task routes and `bearer_token` parses the header."""
 
 AUTHORIZED_USER = "todo.authorized_user"
 """Where `AuthorizedRoute` (`backend/routes/authorized.py`) leaves the user it authorized."""
@@ -66,12 +58,14 @@ UserIdPath = Annotated[str, Path(description="The user the path names; must be t
 
 
 async def task_owner(request: Request, user_id: UserIdPath) -> TaskOwner:
-    """The user of a valid Bearer token (else 401: FR-001, FR-002, FR-004), who must be the
-    user the path names (else 403: FR-003, EC-7): as `AuthorizedRoute` found before reading
-    the body, or checked here on routes of another class."""
-    authorized: str | None = request.scope.get(AUTHORIZED_USER)
-    user = authorized if authorized is not None else await authorize(request, user_id)
-    return TaskOwner(user, app_state(request).database)
+    """The user `AuthorizedRoute` authorized before the body was read: the user of a valid
+    Bearer token (else 401: FR-001, FR-002, FR-004) and the one the path names, `user_id`
+    (else 403: FR-003, EC-7). Only for routes of that class, which also declare the token to
+    OpenAPI; elsewhere it fails loudly rather than skip the checks."""
+    authorized = request.scope.get(AUTHORIZED_USER)
+    if authorized is None or authorized != user_id:
+        raise RuntimeError("Owner is for AuthorizedRoute routes only")
+    return TaskOwner(authorized, app_state(request).database)
 
 
 async def authorize(request: Request, user_id: str | None = None) -> str:
@@ -82,13 +76,6 @@ async def authorize(request: Request, user_id: str | None = None) -> str:
     if user_id != authenticated:
         raise ForbiddenError
     return authenticated
-
-
-def require_json(request: Request) -> None:
-    """Bodies must be JSON: anything else is a malformed request (400, FR-015)."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
-        raise NotJsonContentError
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -19,9 +19,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
 
-from backend.dependencies import AUTHORIZED_USER, authorize, bearer_scheme, require_json
-from backend.errors import MalformedJsonError
+from backend.dependencies import AUTHORIZED_USER, authorize
+from backend.errors import MalformedJsonError, NotJsonContentError
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="A Better Auth JWT (HS256 or JWKS-signed) or a Better Auth session token",
+)
+"""The Bearer scheme as OpenAPI shows it (the "Authorize" button); `bearer_token` in
+`backend/dependencies.py` parses the header."""
 
 
 def _finite(text: str) -> float:
@@ -48,6 +56,13 @@ def parse_json(body: bytes) -> Any:
         raise MalformedJsonError from None
 
 
+def require_json(request: Request) -> None:
+    """Bodies must be JSON: anything else is a malformed request (400, FR-015)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise NotJsonContentError
+
+
 class StrictJsonRequest(Request):
     """A request whose `json()` is `parse_json` (FastAPI calls it for JSON bodies)."""
 
@@ -57,10 +72,6 @@ class StrictJsonRequest(Request):
         return self._json
 
 
-BEARER_REQUIRED: dict[str, Any] = {"security": [{bearer_scheme.scheme_name: []}]}
-"""The OpenAPI operation field of a route that needs the Bearer token."""
-
-
 class AuthorizedRoute(APIRoute):
     """An `APIRoute` that runs `authorize`, then `require_json` if it takes a body, before
     FastAPI reads the body; its OpenAPI operation requires the Bearer token."""
@@ -68,8 +79,9 @@ class AuthorizedRoute(APIRoute):
     def __init__(
         self, path: str, endpoint: Callable[..., Any], *, openapi_extra: Any = None, **kwargs: Any
     ) -> None:
+        bearer_required: dict[str, Any] = {"security": [{bearer_scheme.scheme_name: []}]}
         super().__init__(
-            path, endpoint, openapi_extra=BEARER_REQUIRED | (openapi_extra or {}), **kwargs
+            path, endpoint, openapi_extra=bearer_required | (openapi_extra or {}), **kwargs
         )
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -86,7 +98,8 @@ class AuthorizedRoute(APIRoute):
 
 
 def declare_bearer_scheme(app: FastAPI) -> None:
-    """List the Bearer scheme among the OpenAPI components, which `BEARER_REQUIRED` names."""
+    """List the Bearer scheme among the OpenAPI components, which `AuthorizedRoute`'s
+    operations name."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -188,6 +188,8 @@ def cpu_bound(results: list[Result], cores: int) -> dict[str, str]:
         if mix.server_cpu_ms is None or mix.database_cpu_ms is None:
             continue
         per_request = mix.server_cpu_ms + mix.database_cpu_ms
+        if per_request <= 0:
+            continue
         most = cores * 1000 / per_request
         bounds[f"CPU bound at {mix.connections} connections"] = (
             f"{cores} cores / ({mix.server_cpu_ms:.2f} ms server + {mix.database_cpu_ms:.2f} ms"

@@ -22,7 +22,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
+from backend.signals import Stopped, stop_on_signals
 from harness.database import throwaway_server
+from harness.process_group import child_group
 from harness.stack import migrated_database
 from harness.tokens import hs256_token
 from load.bench import seed
@@ -32,6 +34,7 @@ MIX_WEIGHTS = {"list": 0.50, "create": 0.20, "toggle": 0.15, "update": 0.10, "ge
 """The shares of `load/bench/wrk.lua`'s mix."""
 
 SECRET = "instructions-benchmark-secret-of-40-chars"
+CONTROL_TIMEOUT_SECONDS = 60
 WARM_UP = 20
 """Requests of each kind before its count: psycopg prepares a statement at its fifth run."""
 Request = tuple[str, str, list[tuple[bytes, bytes]], bytes]
@@ -46,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     if valgrind is None:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
         return 1
-    counts = count(valgrind, args)
+    try:
+        with stop_on_signals():  # SIGTERM or SIGHUP still stops valgrind and the database
+            counts = count(valgrind, args)
+    except Stopped as stopped:
+        print(stopped, file=sys.stderr)
+        return 1
     print(render(counts, args.requests))
     return 0
 
@@ -71,22 +79,18 @@ def count(valgrind: str, args: argparse.Namespace) -> dict[str, int]:
             *("--kinds", *args.kinds),
         ]
         log = stack.enter_context((out / "valgrind.log").open("w+"))
-        inner = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
-        )
-        assert inner.stdin and inner.stdout
+        pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": log, "text": True}
+        inner = stack.enter_context(child_group(command, stop_timeout=5, **pipes))
         counts = {}
         for kind in args.kinds:
             _expect(inner, f"ready {kind}", log)
             _callgrind(inner.pid, "--instr=on")
-            inner.stdin.write("go\n")
-            inner.stdin.flush()
-            _expect(inner, f"done {kind}", log)
+            _say(inner, "go")
+            _expect(inner, f"done {kind}", log)  # and it waits until told `next`
             _callgrind(inner.pid, "--instr=off")
             _callgrind(inner.pid, "--dump")
             counts[kind] = _dumped(out) // args.requests
-        inner.stdin.close()
-        inner.wait(timeout=120)
+            _say(inner, "next")
     return counts
 
 
@@ -100,7 +104,14 @@ def render(counts: dict[str, int], requests: int) -> str:
 
 
 def _callgrind(pid: int, option: str) -> None:
-    subprocess.run(["callgrind_control", option, str(pid)], check=True, capture_output=True)
+    command = ["callgrind_control", option, str(pid)]
+    subprocess.run(command, check=True, capture_output=True, timeout=CONTROL_TIMEOUT_SECONDS)
+
+
+def _say(inner: subprocess.Popen[str], line: str) -> None:
+    assert inner.stdin
+    inner.stdin.write(line + "\n")
+    inner.stdin.flush()
 
 
 def _expect(inner: subprocess.Popen[str], line: str, log: IO[str]) -> None:
@@ -108,7 +119,7 @@ def _expect(inner: subprocess.Popen[str], line: str, log: IO[str]) -> None:
     assert inner.stdout
     got = inner.stdout.readline().strip()
     if got != line:
-        inner.kill()
+        inner.kill()  # child_group then stops what is left of its group
         inner.wait()
         log.seek(0)
         tail = "".join(log.readlines()[-20:])
@@ -129,7 +140,8 @@ def _dumped(out: Path) -> int:
 
 async def _count_inside(args: argparse.Namespace) -> None:
     """The counted process: the app with its production settings on the seeded database, then,
-    for each kind, one line `ready KIND`, a wait for `go`, the requests, and `done KIND`."""
+    for each kind, one line `ready KIND`, a wait for `go`, the requests, `done KIND` and a wait
+    for `next` (so that nothing after the requests runs while the count is still on)."""
     from backend.main import create_app
     from backend.settings import Settings
     from load.bench.ceiling import router
@@ -156,6 +168,7 @@ async def _count_inside(args: argparse.Namespace) -> None:
             for request in requests:
                 await _call(app, *request)
             print(f"done {kind}", flush=True)
+            sys.stdin.readline()
 
 
 def _request(

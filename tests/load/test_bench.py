@@ -25,3 +25,4 @@ def test_the_bound_is_the_cores_over_the_server_and_database_cpu_per_request() -
 
 def test_no_bound_is_claimed_where_the_cpu_was_not_measured() -> None:
     assert cpu_bound([_result(MIX, 800, None, 0.5)], cores=2) == {}
+    assert cpu_bound([_result(MIX, 800, 0.0, 0.0)], cores=2) == {}

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from harness.process_group import child_group
 from tests.support import PROJECT
 
 pytestmark = [
@@ -23,9 +24,11 @@ ROW = re.compile(r"^\| (\w+) \| ([\d,]+) \|$", re.MULTILINE)
 def _count() -> dict[str, int]:
     command = [sys.executable, "-m", "load.bench.instructions", "--requests", "100"]
     command += ["--users", "20", "--kinds", "get", "whoami"]
-    done = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return {kind: int(value.replace(",", "")) for kind, value in ROW.findall(done.stdout)}
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with child_group(command, cwd=PROJECT, **pipes) as tool:  # stopped by SIGTERM if too slow
+        out, err = tool.communicate(timeout=600)
+    assert tool.returncode == 0, err[-2000:]
+    return {kind: int(value.replace(",", "")) for kind, value in ROW.findall(out)}
 
 
 def test_counts_repeat_and_a_database_round_trip_costs_more_than_none() -> None:
