@@ -251,7 +251,7 @@ def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
         user = "judge-probe"
         try:
             answer = httpx.get(
-                f"{spec.base_url}/api/{user}/tasks",
+                f"{launched.base_url}/api/{user}/tasks",
                 headers={"Authorization": f"Bearer {setup.minter.token(user)}"},
                 timeout=3,
             )
@@ -262,7 +262,7 @@ def launched_target(resources: ExitStack, environ: Mapping[str, str]) -> Target:
     return Target(
         mode="launched",
         label=environ.get("JUDGE_LABEL") or spec.command,
-        base_url=spec.base_url,
+        base_url=launched.base_url,  # its port may have moved (harness.launcher._started)
         minter=setup.minter,
         secret=secret,
         trusted=setup.trusted,

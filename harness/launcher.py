@@ -16,9 +16,9 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -49,6 +49,8 @@ class LaunchSpec:
     database_variable: str = "NEON_DATABASE_URL"
     database_scheme: str = "postgresql"
     start_timeout: float = 60.0
+    port_given: bool = False
+    """The team named the port (`JUDGE_BACKEND_PORT`): never moved to another one."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> LaunchSpec | None:
@@ -59,6 +61,7 @@ class LaunchSpec:
             command=command,
             cwd=Path(environ.get("JUDGE_BACKEND_CWD") or ".").resolve(),
             port=int(environ.get("JUDGE_BACKEND_PORT") or free_port()),
+            port_given=bool(environ.get("JUDGE_BACKEND_PORT")),
             database_variable=environ.get("JUDGE_DATABASE_VARIABLE") or "NEON_DATABASE_URL",
             database_scheme=environ.get("JUDGE_DATABASE_SCHEME") or "postgresql",
             start_timeout=float(environ.get("JUDGE_BACKEND_START_TIMEOUT") or 60),
@@ -200,16 +203,36 @@ def launch(spec: LaunchSpec, settings: Mapping[str, str]) -> Iterator[Launched]:
         server_url = resources.enter_context(throwaway_server())
         database_url = resources.enter_context(throwaway_database(server_url, prefix="judge"))
         proxy = resources.enter_context(FaultProxy(database_url))
-        environment = child_environment(
-            {
-                **settings,
-                spec.database_variable: team_database_url(
-                    proxy.url_for(database_url), spec.database_scheme
-                ),
-                "PORT": str(spec.port),
-            }
-        )
-        process = BackendProcess(spec, environment)
+        team_url = team_database_url(proxy.url_for(database_url), spec.database_scheme)
+
+        def environment(port: int) -> dict[str, str]:
+            return child_environment(
+                {**settings, spec.database_variable: team_url, "PORT": str(port)}
+            )
+
+        process = _started(spec, environment)
         resources.callback(process.stop)
-        process.start()
         yield Launched(process=process, proxy=proxy, database_url=database_url)
+
+
+PORT_ATTEMPTS = 3
+PORT_TAKEN = ("address already in use", "eaddrinuse", "address in use")
+
+
+def _started(spec: LaunchSpec, environment: Callable[[int], dict[str, str]]) -> BackendProcess:
+    """The backend, started; if it exited because its port was taken in the meantime (between
+    `free_port()` and its bind, by another judge or an outgoing connection), started again on
+    another free port, up to `PORT_ATTEMPTS` times in all. A port the team named stays."""
+    attempt = 1
+    while True:
+        process = BackendProcess(spec, environment(spec.port))
+        try:
+            return process.start()
+        except LaunchError:
+            process.stop()
+            printed = "\n".join(process.output.snapshot()).lower()  # not only the tail
+            taken = any(words in printed for words in PORT_TAKEN)
+            if not taken or spec.port_given or attempt == PORT_ATTEMPTS:
+                raise
+        attempt += 1
+        spec = replace(spec, port=free_port())

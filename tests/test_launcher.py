@@ -3,7 +3,9 @@ we provide, its output kept, restartable, and stopped with everything it started
 
 from __future__ import annotations
 
+import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -64,4 +66,20 @@ def test_the_backend_gets_a_fresh_database_and_only_our_settings(
 def test_a_command_that_exits_says_why(tmp_path: Path) -> None:
     with pytest.raises(LaunchError, match="exited .*\n.*missing NEON_DATABASE_URL"):
         with launch(spec("echo 'missing NEON_DATABASE_URL'; exit 2", tmp_path), {}):
+            pass
+
+
+def test_a_port_taken_before_the_backend_binds_it_moves_the_backend(tmp_path: Path) -> None:
+    """Between `free_port()` and the backend's bind, something else may take the port (another
+    judge, an outgoing connection): the backend is started again on another one."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        moved = replace(spec(SERVER, tmp_path), port=taken)
+        with launch(moved, {}) as launched:
+            assert launched.process.spec.port != taken
+            assert httpx.get(launched.base_url + "/", timeout=5).status_code == 200
+        named = replace(moved, port_given=True)
+        with pytest.raises(LaunchError, match="exited"), launch(named, {}):
             pass
